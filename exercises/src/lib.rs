@@ -1,0 +1,10 @@
+//! The workbook's exercises: one module per chapter.
+//!
+//! Each function below is a stub that panics with `todo!`, saying which
+//! exercise it is and what it asks. Replace the `todo!` with your code and
+//! run `cargo test -p exercises` until everything is green.
+
+// Stubs do not use their parameters yet; that is expected, not a mistake.
+#![allow(unused_variables)]
+
+pub mod lesson01;

@@ -1,0 +1,7 @@
+//! The library behind the workbook's lesson binaries.
+//!
+//! Every lesson keeps its logic here, in plain functions that tests call
+//! directly, and keeps its binary in `lessons/bin/` thin: read the command
+//! line, call into this library, print.
+
+pub mod lesson01;

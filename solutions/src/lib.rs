@@ -1,0 +1,4 @@
+//! Reference solutions to the workbook's exercises, one module per chapter,
+//! with the same signatures as the stubs in `exercises/src/`.
+
+pub mod lesson01;

@@ -1,0 +1,76 @@
+//! lesson01's transcripts, pinned. The book shows these same files.
+
+mod common;
+
+use common::{transcript, transcript_settings};
+use rstest::rstest;
+
+const BIN: &str = env!("CARGO_BIN_EXE_lesson01");
+
+fn snapshot(name: &str, args: &[&str]) {
+    let dir = std::env::temp_dir();
+    let text = transcript(BIN, args, &dir);
+    transcript_settings().bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn tour() {
+    snapshot("lesson01_tour", &[]);
+}
+
+#[test]
+fn help() {
+    snapshot("lesson01_help", &["--help"]);
+}
+
+#[rstest]
+#[case::ipv4("lesson01_ipv4", &["10.0.0.7", "0.0.0.0", "255.255.255.255", "224.0.0.251"])]
+#[case::ipv6("lesson01_ipv6", &["fe80::1", "2001:db8:0:0:1:0:0:1", "FF02::FB", "::"])]
+#[case::sockets("lesson01_sockets", &["127.0.0.1:9999", "0.0.0.0:0", "[fe80::1%2]:22"])]
+fn valid(#[case] name: &str, #[case] args: &[&str]) {
+    snapshot(name, args);
+}
+
+/// Every kind of mistake from the issue, in one run: each gets one line,
+/// the valid argument among them is still explained, and the exit status
+/// is 1 because some arguments were invalid.
+#[test]
+fn invalid() {
+    snapshot(
+        "lesson01_invalid",
+        &[
+            "256.1.1.1",
+            "1.2.3",
+            "01.2.3.4",
+            "1::2::3",
+            "::ffff:1.2.3",
+            "",
+            " 1.2.3.4",
+            "1.2.3.4:65536",
+            "[::1]",
+            "12345::",
+            "example.com",
+            "::1",
+        ],
+    );
+}
+
+/// A command-line argument need not be UTF-8 at all on Unix.
+#[cfg(unix)]
+#[test]
+fn non_utf8_argument() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::process::Command;
+
+    let output = Command::new(BIN)
+        .arg(OsStr::from_bytes(b"192.168.0.\xff"))
+        .output()
+        .expect("run lesson01");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: \"192.168.0.\\xFF\" is not UTF-8 text"),
+        "{stderr}"
+    );
+}
