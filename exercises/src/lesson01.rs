@@ -1,46 +1,65 @@
-//! Exercises for chapters 2-4: addresses are integers, ports pick programs.
+//! Exercises for the first three chapters: layers, addresses, ports.
 //!
 //! Check them with: cargo test -p exercises --test lesson01
 
+// ANCHOR: bytes_on_the_wire
+/// The largest TCP payload one Ethernet frame carries: 1500 bytes of IP
+/// packet, minus 20 bytes of IPv4 header and 20 of TCP header.
+pub const MSS: usize = 1460;
+
+/// What each layer wraps around one segment's data: TCP header (20), IPv4
+/// header (20), Ethernet header (14) and the Ethernet checksum (4).
+pub const OVERHEAD_PER_FRAME: usize = 20 + 20 + 14 + 4;
+
+/// Exercise 1.1: how many bytes cross the Ethernet link when an application
+/// sends `payload` bytes over TCP/IPv4? Split the data into segments of at
+/// most `MSS` bytes; every segment costs `OVERHEAD_PER_FRAME` more. Sending
+/// nothing costs nothing. (Real links add a preamble and a gap between
+/// frames, and TCP adds handshakes and ACKs; leave those out.)
+pub fn bytes_on_the_wire(payload: usize) -> usize {
+    todo!("Exercise 1.1: count the bytes on the wire for {payload} bytes of TCP data")
+}
+// ANCHOR_END: bytes_on_the_wire
+
 // ANCHOR: dotted_to_u32
-/// Exercise 1.1: parse dotted-quad text such as `"192.168.0.1"` into its
+/// Exercise 1.2: parse dotted-quad text such as `"192.168.0.1"` into its
 /// 32-bit value (`3232235521`), first group in the top 8 bits.
 ///
 /// Return `None` for anything `std::net::Ipv4Addr` would refuse: not
 /// exactly four groups, a group that is empty, not all decimal digits,
 /// over 255, or written with a leading zero (`"01"`).
 pub fn dotted_to_u32(text: &str) -> Option<u32> {
-    todo!("Exercise 1.1: parse {text:?} as a dotted quad into a u32 (None if invalid)")
+    todo!("Exercise 1.2: parse {text:?} as a dotted quad into a u32 (None if invalid)")
 }
 // ANCHOR_END: dotted_to_u32
 
 // ANCHOR: u32_to_dotted
-/// Exercise 1.2: the way back: write a 32-bit value as a dotted quad, so
+/// Exercise 1.3: the way back: write a 32-bit value as a dotted quad, so
 /// `3232235521` becomes `"192.168.0.1"`.
 pub fn u32_to_dotted(value: u32) -> String {
-    todo!("Exercise 1.2: write {value} as a dotted quad such as \"192.168.0.1\"")
+    todo!("Exercise 1.3: write {value} as a dotted quad such as \"192.168.0.1\"")
 }
 // ANCHOR_END: u32_to_dotted
 
 // ANCHOR: ipv6_short_form
-/// Exercise 1.3: write eight 16-bit groups in the RFC 5952 short form:
+/// Exercise 1.4: write eight 16-bit groups in the RFC 5952 short form:
 /// lowercase hex without leading zeros, and the longest run of two or more
 /// zero groups (the first, on a tie) replaced by `"::"`.
 ///
 /// `[0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]` becomes `"2001:db8::1"`. Leave the
 /// IPv4-mapped special case out: no test gives you `::ffff:a.b.c.d`.
 pub fn ipv6_short_form(groups: [u16; 8]) -> String {
-    todo!("Exercise 1.3: write {groups:x?} in the RFC 5952 short form")
+    todo!("Exercise 1.4: write {groups:x?} in the RFC 5952 short form")
 }
 // ANCHOR_END: ipv6_short_form
 
 // ANCHOR: same_subnet
-/// Exercise 1.4: are two IPv4 addresses in the same subnet of the given
+/// Exercise 1.5: are two IPv4 addresses in the same subnet of the given
 /// prefix length? With prefix 24, `192.168.1.7` and `192.168.1.200` are
 /// (their top 24 bits agree) but `192.168.2.7` is not. Prefix 0 puts every
 /// address in one subnet; prefix 32 only an address with itself.
 pub fn same_subnet(a: u32, b: u32, prefix_len: u8) -> bool {
-    todo!("Exercise 1.4: do {a:#x} and {b:#x} share their top {prefix_len} bits?")
+    todo!("Exercise 1.5: do {a:#x} and {b:#x} share their top {prefix_len} bits?")
 }
 // ANCHOR_END: same_subnet
 
@@ -58,8 +77,8 @@ pub enum PortBlock {
     Dynamic,
 }
 
-/// Exercise 1.5: which block is `port` in?
+/// Exercise 1.6: which block is `port` in?
 pub fn classify_port(port: u16) -> PortBlock {
-    todo!("Exercise 1.5: say which PortBlock port {port} belongs to")
+    todo!("Exercise 1.6: say which PortBlock port {port} belongs to")
 }
 // ANCHOR_END: classify_port

@@ -9,7 +9,8 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use exercises::lesson01::{
-    PortBlock, classify_port, dotted_to_u32, ipv6_short_form, same_subnet, u32_to_dotted,
+    PortBlock, bytes_on_the_wire, classify_port, dotted_to_u32, ipv6_short_form, same_subnet,
+    u32_to_dotted,
 };
 
 /// A deterministic spread of 32-bit values: corners and a simple
@@ -27,7 +28,32 @@ fn sample_u32s() -> Vec<u32> {
 }
 
 #[test]
-fn ex1_1_dotted_to_u32() {
+fn ex1_1_bytes_on_the_wire() {
+    // (payload, segments it needs): every segment adds 58 bytes of headers.
+    let cases = [
+        (0, 0),
+        (1, 1),
+        (4, 1), // "exit": 4 bytes of data, 58 of wrapping
+        (1459, 1),
+        (1460, 1),
+        (1461, 2),
+        (2920, 2),
+        (2921, 3),
+        (14_600, 10),
+        (1 << 20, 719),
+    ];
+    for (payload, segments) in cases {
+        let expected = payload + segments * 58;
+        assert_eq!(
+            bytes_on_the_wire(payload),
+            expected,
+            "Exercise 1.1: bytes_on_the_wire({payload}) ({segments} segments)"
+        );
+    }
+}
+
+#[test]
+fn ex1_2_dotted_to_u32() {
     let texts = [
         "0.0.0.0",
         "127.0.0.1",
@@ -58,7 +84,7 @@ fn ex1_1_dotted_to_u32() {
         assert_eq!(
             dotted_to_u32(text),
             expected,
-            "Exercise 1.1: dotted_to_u32({text:?})"
+            "Exercise 1.2: dotted_to_u32({text:?})"
         );
     }
     for value in sample_u32s() {
@@ -66,25 +92,25 @@ fn ex1_1_dotted_to_u32() {
         assert_eq!(
             dotted_to_u32(&text),
             Some(value),
-            "Exercise 1.1: dotted_to_u32({text:?})"
+            "Exercise 1.2: dotted_to_u32({text:?})"
         );
     }
 }
 
 #[test]
-fn ex1_2_u32_to_dotted() {
+fn ex1_3_u32_to_dotted() {
     for value in sample_u32s() {
         let expected = Ipv4Addr::from(value).to_string();
         assert_eq!(
             u32_to_dotted(value),
             expected,
-            "Exercise 1.2: u32_to_dotted({value})"
+            "Exercise 1.3: u32_to_dotted({value})"
         );
     }
 }
 
 #[test]
-fn ex1_3_ipv6_short_form() {
+fn ex1_4_ipv6_short_form() {
     let mut cases: Vec<[u16; 8]> = vec![
         [
             0x2001, 0x0db8, 0x85a3, 0x0042, 0x1000, 0x8a2e, 0x0370, 0x7334,
@@ -119,13 +145,13 @@ fn ex1_3_ipv6_short_form() {
         assert_eq!(
             ipv6_short_form(groups),
             expected,
-            "Exercise 1.3: ipv6_short_form({groups:x?})"
+            "Exercise 1.4: ipv6_short_form({groups:x?})"
         );
     }
 }
 
 #[test]
-fn ex1_4_same_subnet() {
+fn ex1_5_same_subnet() {
     let net = |a: u8, b: u8, c: u8, d: u8| u32::from(Ipv4Addr::new(a, b, c, d));
     let cases = [
         (net(192, 168, 1, 7), net(192, 168, 1, 200), 24, true),
@@ -144,7 +170,7 @@ fn ex1_4_same_subnet() {
         assert_eq!(
             same_subnet(a, b, prefix),
             expected,
-            "Exercise 1.4: same_subnet({}, {}, {prefix})",
+            "Exercise 1.5: same_subnet({}, {}, {prefix})",
             Ipv4Addr::from(a),
             Ipv4Addr::from(b)
         );
@@ -152,7 +178,7 @@ fn ex1_4_same_subnet() {
 }
 
 #[test]
-fn ex1_5_classify_port() {
+fn ex1_6_classify_port() {
     let cases = [
         (0, PortBlock::Zero),
         (1, PortBlock::System),
@@ -169,7 +195,7 @@ fn ex1_5_classify_port() {
         assert_eq!(
             classify_port(port),
             expected,
-            "Exercise 1.5: classify_port({port})"
+            "Exercise 1.6: classify_port({port})"
         );
     }
 }

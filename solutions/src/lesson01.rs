@@ -1,5 +1,16 @@
 //! Reference solutions for the lesson01 exercises.
 
+// ANCHOR: bytes_on_the_wire
+pub const MSS: usize = 1460;
+pub const OVERHEAD_PER_FRAME: usize = 20 + 20 + 14 + 4;
+
+pub fn bytes_on_the_wire(payload: usize) -> usize {
+    // Round up: 1461 bytes need two segments. `div_ceil` does exactly that.
+    let segments = payload.div_ceil(MSS);
+    payload + segments * OVERHEAD_PER_FRAME
+}
+// ANCHOR_END: bytes_on_the_wire
+
 // ANCHOR: dotted_to_u32
 pub fn dotted_to_u32(text: &str) -> Option<u32> {
     let groups: Vec<&str> = text.split('.').collect();
