@@ -86,251 +86,61 @@ const fn range<T: Copy>(
 }
 
 /// IPv4's special ranges, the most specific first: the first match wins.
+#[rustfmt::skip]
 pub const IPV4_RANGES: &[Range<u32>] = &[
-    range(
-        v4(0, 0, 0, 0),
-        32,
-        Kind::Unspecified,
-        (
-            "unspecified",
-            "RFC 1122",
-            "no address; a server binds it to listen on every interface",
-        ),
-    ),
-    range(
-        v4(255, 255, 255, 255),
-        32,
-        Kind::Broadcast,
-        (
-            "limited broadcast",
-            "RFC 919",
-            "every host on the local link; routers never forward it",
-        ),
-    ),
-    range(
-        v4(0, 0, 0, 0),
-        8,
-        Kind::ThisNetwork,
-        (
-            "this network",
-            "RFC 1122",
-            "only valid as a source address while a host learns its own",
-        ),
-    ),
-    range(
-        v4(127, 0, 0, 0),
-        8,
-        Kind::Loopback,
-        (
-            "loopback",
-            "RFC 1122",
-            "this machine itself; packets never leave it",
-        ),
-    ),
-    range(
-        v4(10, 0, 0, 0),
-        8,
-        Kind::Private,
-        (
-            "private",
-            "RFC 1918",
-            "for home and office networks; not routed on the internet",
-        ),
-    ),
-    range(
-        v4(172, 16, 0, 0),
-        12,
-        Kind::Private,
-        (
-            "private",
-            "RFC 1918",
-            "for home and office networks; not routed on the internet",
-        ),
-    ),
-    range(
-        v4(192, 168, 0, 0),
-        16,
-        Kind::Private,
-        (
-            "private",
-            "RFC 1918",
-            "for home and office networks; not routed on the internet",
-        ),
-    ),
-    range(
-        v4(100, 64, 0, 0),
-        10,
-        Kind::SharedCgnat,
-        (
-            "shared address space",
-            "RFC 6598",
-            "used inside an internet provider's carrier-grade NAT",
-        ),
-    ),
-    range(
-        v4(169, 254, 0, 0),
-        16,
-        Kind::LinkLocal,
-        (
-            "link-local",
-            "RFC 3927",
-            "picked by a host itself when no DHCP server answers",
-        ),
-    ),
-    range(
-        v4(192, 0, 2, 0),
-        24,
-        Kind::Documentation,
-        (
-            "documentation (TEST-NET-1)",
-            "RFC 5737",
-            "for examples in books and manuals; never routed",
-        ),
-    ),
-    range(
-        v4(198, 51, 100, 0),
-        24,
-        Kind::Documentation,
-        (
-            "documentation (TEST-NET-2)",
-            "RFC 5737",
-            "for examples in books and manuals; never routed",
-        ),
-    ),
-    range(
-        v4(203, 0, 113, 0),
-        24,
-        Kind::Documentation,
-        (
-            "documentation (TEST-NET-3)",
-            "RFC 5737",
-            "for examples in books and manuals; never routed",
-        ),
-    ),
-    range(
-        v4(198, 18, 0, 0),
-        15,
-        Kind::Benchmarking,
-        (
-            "benchmarking",
-            "RFC 2544",
-            "for testing network equipment in a lab",
-        ),
-    ),
-    range(
-        v4(224, 0, 0, 0),
-        4,
-        Kind::Multicast,
-        (
-            "multicast",
-            "RFC 5771",
-            "one packet delivered to every member of a group",
-        ),
-    ),
-    range(
-        v4(240, 0, 0, 0),
-        4,
-        Kind::Reserved,
-        (
-            "reserved",
-            "RFC 1112",
-            "set aside for future use; not used on the internet",
-        ),
-    ),
+    range(v4(0, 0, 0, 0), 32, Kind::Unspecified, ("unspecified", "RFC 1122",
+        "no address; a server binds it to listen on every interface")),
+    range(v4(255, 255, 255, 255), 32, Kind::Broadcast, ("limited broadcast", "RFC 919",
+        "every host on the local link; routers never forward it")),
+    range(v4(0, 0, 0, 0), 8, Kind::ThisNetwork, ("this network", "RFC 1122",
+        "only valid as a source address while a host learns its own")),
+    range(v4(127, 0, 0, 0), 8, Kind::Loopback, ("loopback", "RFC 1122",
+        "this machine itself; packets never leave it")),
+    range(v4(10, 0, 0, 0), 8, Kind::Private, ("private", "RFC 1918",
+        "for home and office networks; not routed on the internet")),
+    range(v4(172, 16, 0, 0), 12, Kind::Private, ("private", "RFC 1918",
+        "for home and office networks; not routed on the internet")),
+    range(v4(192, 168, 0, 0), 16, Kind::Private, ("private", "RFC 1918",
+        "for home and office networks; not routed on the internet")),
+    range(v4(100, 64, 0, 0), 10, Kind::SharedCgnat, ("shared address space", "RFC 6598",
+        "used inside an internet provider's carrier-grade NAT")),
+    range(v4(169, 254, 0, 0), 16, Kind::LinkLocal, ("link-local", "RFC 3927",
+        "picked by a host itself when no DHCP server answers")),
+    range(v4(192, 0, 2, 0), 24, Kind::Documentation, ("documentation (TEST-NET-1)", "RFC 5737",
+        "for examples in books and manuals; never routed")),
+    range(v4(198, 51, 100, 0), 24, Kind::Documentation, ("documentation (TEST-NET-2)", "RFC 5737",
+        "for examples in books and manuals; never routed")),
+    range(v4(203, 0, 113, 0), 24, Kind::Documentation, ("documentation (TEST-NET-3)", "RFC 5737",
+        "for examples in books and manuals; never routed")),
+    range(v4(198, 18, 0, 0), 15, Kind::Benchmarking, ("benchmarking", "RFC 2544",
+        "for testing network equipment in a lab")),
+    range(v4(224, 0, 0, 0), 4, Kind::Multicast, ("multicast", "RFC 5771",
+        "one packet delivered to every member of a group")),
+    range(v4(240, 0, 0, 0), 4, Kind::Reserved, ("reserved", "RFC 1112",
+        "set aside for future use; not used on the internet")),
 ];
 
 /// IPv6's special ranges, the most specific first: the first match wins.
+#[rustfmt::skip]
 pub const IPV6_RANGES: &[Range<u128>] = &[
-    range(
-        v6([0, 0, 0, 0, 0, 0, 0, 0]),
-        128,
-        Kind::Unspecified,
-        (
-            "unspecified",
-            "RFC 4291",
-            "no address; a server binds it to listen on every interface",
-        ),
-    ),
-    range(
-        v6([0, 0, 0, 0, 0, 0, 0, 1]),
-        128,
-        Kind::Loopback,
-        (
-            "loopback",
-            "RFC 4291",
-            "this machine itself; packets never leave it",
-        ),
-    ),
-    range(
-        v6([0, 0, 0, 0, 0, 0xffff, 0, 0]),
-        96,
-        Kind::Ipv4Mapped,
-        (
-            "IPv4-mapped",
-            "RFC 4291",
-            "IPv4 written as IPv6: how a dual-stack socket sees IPv4 peers",
-        ),
-    ),
-    range(
-        v6([0x64, 0xff9b, 0, 0, 0, 0, 0, 0]),
-        96,
-        Kind::Translation,
-        (
-            "IPv4/IPv6 translation",
-            "RFC 6052",
-            "lets IPv6-only hosts reach IPv4 ones through a translator",
-        ),
-    ),
-    range(
-        v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]),
-        32,
-        Kind::Documentation,
-        (
-            "documentation",
-            "RFC 3849",
-            "for examples in books and manuals; never routed",
-        ),
-    ),
-    range(
-        v6([0xfc00, 0, 0, 0, 0, 0, 0, 0]),
-        7,
-        Kind::UniqueLocal,
-        (
-            "unique local",
-            "RFC 4193",
-            "IPv6's private addresses; not routed on the internet",
-        ),
-    ),
-    range(
-        v6([0xfe80, 0, 0, 0, 0, 0, 0, 0]),
-        10,
-        Kind::LinkLocal,
-        (
-            "link-local",
-            "RFC 4291",
-            "every interface has one; valid on its own link only",
-        ),
-    ),
-    range(
-        v6([0xff00, 0, 0, 0, 0, 0, 0, 0]),
-        8,
-        Kind::Multicast,
-        (
-            "multicast",
-            "RFC 4291",
-            "one packet delivered to every member of a group",
-        ),
-    ),
-    range(
-        v6([0x2000, 0, 0, 0, 0, 0, 0, 0]),
-        3,
-        Kind::GlobalUnicast,
-        (
-            "global unicast",
-            "RFC 4291",
-            "public: routed on the internet",
-        ),
-    ),
+    range(v6([0, 0, 0, 0, 0, 0, 0, 0]), 128, Kind::Unspecified, ("unspecified", "RFC 4291",
+        "no address; a server binds it to listen on every interface")),
+    range(v6([0, 0, 0, 0, 0, 0, 0, 1]), 128, Kind::Loopback, ("loopback", "RFC 4291",
+        "this machine itself; packets never leave it")),
+    range(v6([0, 0, 0, 0, 0, 0xffff, 0, 0]), 96, Kind::Ipv4Mapped, ("IPv4-mapped", "RFC 4291",
+        "IPv4 written as IPv6: how a dual-stack socket sees IPv4 peers")),
+    range(v6([0x64, 0xff9b, 0, 0, 0, 0, 0, 0]), 96, Kind::Translation, ("IPv4/IPv6 translation", "RFC 6052",
+        "lets IPv6-only hosts reach IPv4 ones through a translator")),
+    range(v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]), 32, Kind::Documentation, ("documentation", "RFC 3849",
+        "for examples in books and manuals; never routed")),
+    range(v6([0xfc00, 0, 0, 0, 0, 0, 0, 0]), 7, Kind::UniqueLocal, ("unique local", "RFC 4193",
+        "IPv6's private addresses; not routed on the internet")),
+    range(v6([0xfe80, 0, 0, 0, 0, 0, 0, 0]), 10, Kind::LinkLocal, ("link-local", "RFC 4291",
+        "every interface has one; valid on its own link only")),
+    range(v6([0xff00, 0, 0, 0, 0, 0, 0, 0]), 8, Kind::Multicast, ("multicast", "RFC 4291",
+        "one packet delivered to every member of a group")),
+    range(v6([0x2000, 0, 0, 0, 0, 0, 0, 0]), 3, Kind::GlobalUnicast, ("global unicast", "RFC 4291",
+        "public: routed on the internet")),
 ];
 
 /// The answer for an IPv4 address in no special range.
