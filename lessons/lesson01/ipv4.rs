@@ -64,14 +64,13 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
     if text.is_empty() {
         return Err(Ipv4Error::Empty);
     }
-    let groups: Vec<&str> = text.split('.').collect();
-    if groups.len() != 4 {
-        return Err(Ipv4Error::GroupCount {
-            found: groups.len(),
-        });
+    // Count the groups first, so the error for `1.2.3` is about the count.
+    let found = text.split('.').count();
+    if found != 4 {
+        return Err(Ipv4Error::GroupCount { found });
     }
     let mut value: u32 = 0;
-    for (index, group) in groups.iter().enumerate() {
+    for (index, group) in text.split('.').enumerate() {
         let octet = parse_octet(group, index + 1)?;
         // Shift what we have up by one group (8 bits) and put the new
         // group in the low 8 bits: the first group ends up on top.

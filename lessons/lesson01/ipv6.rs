@@ -85,17 +85,16 @@ pub fn parse_ipv6(text: &str) -> Result<u128, Ipv6Error> {
     if text.is_empty() {
         return Err(Ipv6Error::Empty);
     }
+    let mut head = Groups::default();
+    let mut tail = Groups::default();
     // Split at the `::`, if there is one. What comes before it is the head,
     // what comes after is the tail, and the gap between is all zeros.
-    let groups = match text.split_once("::") {
+    match text.split_once("::") {
         None => {
-            let groups = parse_groups(text, 1)?;
-            if groups.len() != 8 {
-                return Err(Ipv6Error::GroupCount {
-                    found: groups.len(),
-                });
+            head.parse(text, 1)?;
+            if head.len != 8 {
+                return Err(Ipv6Error::GroupCount { found: head.len });
             }
-            groups
         }
         Some((head_text, tail_text)) => {
             if tail_text.contains("::") {
@@ -104,50 +103,74 @@ pub fn parse_ipv6(text: &str) -> Result<u128, Ipv6Error> {
             if head_text.contains('.') {
                 return Err(Ipv6Error::Ipv4PartNotLast);
             }
-            let head = parse_groups(head_text, 1)?;
-            let tail = parse_groups(tail_text, head.len() + 1)?;
-            let written = head.len() + tail.len();
+            head.parse(head_text, 1)?;
+            tail.parse(tail_text, head.len + 1)?;
+            let written = head.len + tail.len;
             if written > 7 {
                 return Err(Ipv6Error::TooManyGroups { found: written });
             }
-            let zeros = vec![0; 8 - written];
-            [head, zeros, tail].concat()
         }
-    };
-    // Eight 16-bit groups, first group most significant.
-    Ok(groups
+    }
+    // Eight 16-bit groups, first group most significant: the head's
+    // groups, then as many zero groups as `::` stands for, then the tail's.
+    let zeros = 8 - head.len - tail.len;
+    let groups = head
+        .written()
         .iter()
-        .fold(0u128, |value, &group| (value << 16) | u128::from(group)))
+        .chain(std::iter::repeat_n(&0, zeros))
+        .chain(tail.written());
+    Ok(groups.fold(0u128, |value, &group| (value << 16) | u128::from(group)))
 }
 
-/// Parses `a:b:c`, where the last piece may be an embedded IPv4 address
-/// (two groups' worth). An empty text has no groups. `first` is the number
-/// of the first group, for error messages.
-fn parse_groups(text: &str, first: usize) -> Result<Vec<u16>, Ipv6Error> {
-    let mut groups = Vec::new();
-    if text.is_empty() {
-        return Ok(groups);
+/// Up to eight groups parsed from one side of a `::`.
+#[derive(Default)]
+struct Groups {
+    groups: [u16; 8],
+    len: usize,
+}
+
+impl Groups {
+    fn written(&self) -> &[u16] {
+        &self.groups[..self.len]
     }
-    let pieces: Vec<&str> = text.split(':').collect();
-    for (index, piece) in pieces.iter().enumerate() {
-        let number = first + groups.len();
-        let is_last = index + 1 == pieces.len();
-        if piece.contains('.') {
-            if !is_last {
-                return Err(Ipv6Error::Ipv4PartNotLast);
-            }
-            let ipv4 = parse_ipv4(piece).map_err(|reason| Ipv6Error::BadIpv4Part {
-                text: piece.to_string(),
-                reason,
-            })?;
-            // 32 bits fill two 16-bit groups.
-            groups.push((ipv4 >> 16) as u16);
-            groups.push(ipv4 as u16);
-        } else {
-            groups.push(parse_hex_group(piece, number)?);
+
+    fn push(&mut self, group: u16) -> Result<(), Ipv6Error> {
+        // More than eight groups can never fit; stop before overflowing.
+        if self.len == 8 {
+            return Err(Ipv6Error::GroupCount { found: 9 });
         }
+        self.groups[self.len] = group;
+        self.len += 1;
+        Ok(())
     }
-    Ok(groups)
+
+    /// Parses `a:b:c`, where the last piece may be an embedded IPv4
+    /// address (two groups' worth). An empty text has no groups. `first`
+    /// is the number of the first group, for error messages.
+    fn parse(&mut self, text: &str, first: usize) -> Result<(), Ipv6Error> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let mut pieces = text.split(':').peekable();
+        while let Some(piece) = pieces.next() {
+            let is_last = pieces.peek().is_none();
+            if piece.contains('.') {
+                if !is_last {
+                    return Err(Ipv6Error::Ipv4PartNotLast);
+                }
+                let ipv4 = parse_ipv4(piece).map_err(|reason| Ipv6Error::BadIpv4Part {
+                    text: piece.to_string(),
+                    reason,
+                })?;
+                // 32 bits fill two 16-bit groups.
+                self.push((ipv4 >> 16) as u16)?;
+                self.push(ipv4 as u16)?;
+            } else {
+                self.push(parse_hex_group(piece, first + self.len)?)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses one group of one to four hex digits.
