@@ -21,21 +21,22 @@ pub enum Framing {
 }
 
 impl fmt::Display for Framing {
+    /// Completes "The body ends ...".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Framing::Empty => write!(f, "no body (the status says so)"),
+            Framing::Empty => write!(f, "at once: this status has no body"),
             Framing::ContentLength(n) => {
-                write!(f, "Content-Length says the body is {n} bytes")
+                write!(f, "after {n} bytes (Content-Length: {n})")
             }
             Framing::Chunked => write!(
                 f,
-                "Transfer-Encoding: chunked: the body comes in chunks, \
-                 each led by its size in hex"
+                "at a chunk of size 0 (Transfer-Encoding: chunked; each \
+                 chunk is led by its size in hex)"
             ),
             Framing::UntilClose => write!(
                 f,
-                "no length given: the body ends when the server closes \
-                 the connection"
+                "when the server closes the connection (no Content-Length, \
+                 not chunked)"
             ),
         }
     }

@@ -59,8 +59,7 @@ pub enum FetchError {
         host: String,
     },
     Connect {
-        host: String,
-        port: u16,
+        place: String,
         reason: String,
     },
     Send(String),
@@ -101,8 +100,8 @@ impl fmt::Display for FetchError {
             NoAddress { host } => {
                 write!(f, "the host {host:?} has no addresses")
             }
-            Connect { host, port, reason } => {
-                write!(f, "cannot connect to {host} port {port}: {reason}")
+            Connect { place, reason } => {
+                write!(f, "cannot connect to {place}: {reason}")
             }
             Send(reason) => write!(f, "cannot send the request: {reason}"),
             TimedOut { waiting_for, secs } => write!(
@@ -206,8 +205,7 @@ pub fn connect(
             Ok(stream) => {
                 say(&format!("Connecting to {addr}... connected."));
                 let set = |error: io::Error| FetchError::Connect {
-                    host: target.host.clone(),
-                    port: target.port,
+                    place: addr.to_string(),
                     reason: error.to_string(),
                 };
                 stream.set_read_timeout(Some(limits.timeout)).map_err(set)?;
@@ -223,8 +221,7 @@ pub fn connect(
         }
     }
     Err(FetchError::Connect {
-        host: target.host.clone(),
-        port: target.port,
+        place: target.host_with_port(),
         reason,
     })
 }
@@ -477,7 +474,7 @@ pub fn fetch(
     let framing = framing(&head)?;
     let status = &head.status;
     say(&format!(
-        "\nStatus {} {} (HTTP/1.{}). Body: {framing}.",
+        "\nStatus {} {} (HTTP/1.{}).\nThe body ends {framing}.",
         status.code,
         String::from_utf8_lossy(&status.reason),
         status.minor_version

@@ -125,14 +125,14 @@ pub fn parse_status_line(line: &[u8]) -> Result<StatusLine, HeadError> {
         .strip_prefix(b"HTTP/1.")
         .ok_or(bad("it does not start with HTTP/1.0 or HTTP/1.1"))?;
     let (&minor, rest) = rest.split_first().ok_or(bad("no version"))?;
-    if !minor.is_ascii_digit() {
-        return Err(bad("the version is not HTTP/1.x"));
+    if minor != b'0' && minor != b'1' {
+        return Err(bad("the version is neither HTTP/1.0 nor HTTP/1.1"));
     }
     let rest = rest
         .strip_prefix(b" ")
         .ok_or(bad("expected one space after the version"))?;
-    let (code, reason) = rest.split_at_checked(3).ok_or(bad("no status code"))?;
-    if !code.iter().all(u8::is_ascii_digit) {
+    let (code, reason) = rest.split_at(rest.len().min(3));
+    if code.len() < 3 || !code.iter().all(u8::is_ascii_digit) {
         return Err(bad("the status code is not three digits"));
     }
     // A reason may be empty, and some servers leave out its space too.
@@ -182,7 +182,9 @@ pub fn parse_header_line(line: &[u8], number: usize) -> Result<Header, HeadError
         .ok_or(bad("no colon"))?;
     let (name, value) = (&line[..colon], &line[colon + 1..]);
     if name.is_empty() || !name.iter().all(|&b| is_token_char(b)) {
-        return Err(bad("the name is empty or has a character names cannot"));
+        return Err(bad(
+            "the name is empty, or has a space or other character a name cannot have",
+        ));
     }
     if value.iter().any(|&b| is_control(b)) {
         return Err(bad("the value has a control character"));

@@ -38,6 +38,15 @@ impl Target {
         }
     }
 
+    /// `host:port`, the port always written (IPv6 in brackets).
+    pub fn host_with_port(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
     /// The URL again, as `http://HOST[:PORT]/PATH`.
     pub fn url(&self) -> String {
         format!("http://{}{}", self.host_header(), self.path)
