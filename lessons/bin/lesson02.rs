@@ -9,7 +9,7 @@
 
 use std::env;
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     }
     let (source, options) = match parse_args(&args) {
         Ok(Command::Help) => {
-            println!("{USAGE}");
+            say(USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Command::Fetch { source, options }) => (source, options),
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Source::Url(url) => url,
         Source::Local(path) => match server::start() {
             Ok(addr) => {
-                println!("Started the built-in HTTP server on {addr}.");
+                say(&format!("Started the built-in HTTP server on {addr}."));
                 format!("http://{addr}{path}")
             }
             Err(error) => return failure(&format!("cannot start the server: {error}")),
@@ -49,8 +49,8 @@ fn main() -> ExitCode {
         Ok(target) => target,
         Err(error) => return failure(&error.to_string()),
     };
-    println!("Fetching {}", target.url());
-    match fetch(&target, &options, &mut |line| println!("{line}")) {
+    say(&format!("Fetching {}", target.url()));
+    match fetch(&target, &options, &mut |line| say(line)) {
         Ok(fetched) => {
             report(&fetched);
             ExitCode::SUCCESS
@@ -63,24 +63,24 @@ fn main() -> ExitCode {
 fn report(fetched: &Fetched) {
     let path = &fetched.path;
     let full = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-    println!(
+    say(&format!(
         "\nSaved the body, {} bytes, to {}",
         fetched.body_bytes,
         path.display()
-    );
-    println!("  ({})", full.display());
+    ));
+    say(&format!("  ({})", full.display()));
     if let Some(head) = &fetched.head
         && !(200..300).contains(&head.status.code)
     {
-        println!(
+        say(&format!(
             "  note: status {}: the file holds the server's error page",
             head.status.code
-        );
+        ));
     }
     if fetched.body_bytes > 0 {
-        println!("The file begins:");
+        say("The file begins:");
         for line in first_lines(path) {
-            println!("  {line}");
+            say(&format!("  {line}"));
         }
     }
 }
@@ -115,12 +115,22 @@ fn hex_dump(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// Prints a line. If nobody reads our output any more (`| head`), the
+/// fetch still goes on: a closed pipe is no reason to panic.
+fn say(line: &str) {
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+fn shout(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
 fn failure(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    shout(&format!("error: {message}"));
     ExitCode::FAILURE
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    shout(&format!("error: {message}"));
     ExitCode::from(2)
 }
