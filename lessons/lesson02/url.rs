@@ -72,9 +72,8 @@ impl fmt::Display for UrlError {
             UrlError::Empty => write!(f, "the URL is empty"),
             UrlError::Https => write!(
                 f,
-                "https:// needs TLS (encryption), which is beyond this \
-                 lesson; try an http:// URL (port 80), or run \
-                 `cargo run --bin lesson02` for the built-in server"
+                "https:// needs TLS, which is beyond this lesson; try \
+                 http:// (port 80), or no URL for the built-in server"
             ),
             UrlError::OtherScheme(scheme) => write!(
                 f,
