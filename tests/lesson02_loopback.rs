@@ -162,3 +162,41 @@ fn failure_keeps_the_old_file() {
     );
     assert_eq!(files_in(dir.path()), ["out"]);
 }
+
+/// An interim answer (1xx) is refused in one line, and nothing is saved.
+#[test]
+fn interim_answer_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let reply = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+    let error = fetch_into(Script::Reply(reply.to_vec()), dir.path(), false)
+        .expect_err("1xx is not handled");
+    assert!(
+        error.starts_with("the server sent an interim answer (100)"),
+        "{error}"
+    );
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+/// Limits from the library, not the command line: a buffer of 0 bytes
+/// is taken as 1, and never mistaken for the end of the stream.
+#[test]
+fn zero_buffer_still_reads_everything() {
+    use workbook::lesson02::body::Framing;
+    use workbook::lesson02::client::{Limits, read_body};
+    let body = binary_body(1000);
+    let limits = Limits {
+        buffer: 0,
+        ..Limits::default()
+    };
+    let mut out = Vec::new();
+    let mut conn = helpers::Pieces::new(&body, &[]);
+    let got = read_body(
+        &mut conn,
+        &[],
+        Framing::ContentLength(1000),
+        &mut out,
+        &limits,
+    )
+    .expect("the body");
+    assert_eq!((got, out), (1000, body));
+}

@@ -77,6 +77,9 @@ pub enum FetchError {
     HeadTooLarge {
         limit: usize,
     },
+    Interim {
+        code: u16,
+    },
     Head(HeadError),
     Body(BodyError),
     Save {
@@ -126,6 +129,11 @@ impl fmt::Display for FetchError {
                 "the response head is over {} KiB and still has no empty \
                  line; giving up",
                 limit / 1024
+            ),
+            Interim { code } => write!(
+                f,
+                "the server sent an interim answer ({code}) before its real \
+                 one; this lesson's client does not handle those"
             ),
             Head(error) => error.fmt(f),
             Body(error) => error.fmt(f),
@@ -303,7 +311,9 @@ pub fn read_body(
     out: &mut impl Write,
     limits: &Limits,
 ) -> Result<u64, FetchError> {
-    let mut buf = vec![0u8; limits.buffer];
+    // A zero-byte buffer would make every read return 0, which means
+    // "closed": never let that happen.
+    let mut buf = vec![0u8; limits.buffer.max(1)];
     match framing {
         Framing::Empty => Ok(0),
         Framing::ContentLength(length) => {
@@ -471,6 +481,11 @@ pub fn fetch(
     ));
     show_lines(&head_bytes, say);
     let head = parse_head(&head_bytes)?;
+    if (100..200).contains(&head.status.code) {
+        return Err(FetchError::Interim {
+            code: head.status.code,
+        });
+    }
     let framing = framing(&head)?;
     let status = &head.status;
     say(&format!(
