@@ -1,0 +1,185 @@
+//! The server: bind, listen, accept, and a thread per connection.
+
+use std::io::{self, Read};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::connection::{Ending, converse, describe_error};
+
+/// The tutorial's port.
+pub const DEFAULT_PORT: u16 = 9999;
+
+// ANCHOR: backlog
+/// How many connections the kernel may hold ready for us before we
+/// `accept` them. The tutorial asks for 5, std's `TcpListener::bind`
+/// uses 128, and Linux silently caps any value at
+/// `/proc/sys/net/core/somaxconn` (4096 on recent kernels). 1024 absorbs
+/// a burst of hundreds of clients arriving at once.
+pub const BACKLOG: i32 = 1024;
+// ANCHOR_END: backlog
+
+/// How long a client may stay silent before we close its connection.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where the server's log lines go: stdout in the binary, a list in the
+/// tests. Shared by every connection's thread, hence `Send + Sync`.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// A log that prints each line to stdout.
+pub fn stdout_log() -> Log {
+    Arc::new(|line: &str| println!("{line}"))
+}
+
+/// Who handles accepted connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// A new thread for each connection: the tutorial's design.
+    PerClient,
+    /// The accepting thread itself, one connection at a time: everyone
+    /// else waits in the backlog. Only for the demo's comparison.
+    OneAtATime,
+}
+
+/// How the server behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// Simulated work per message (the tutorial's `time.sleep(1)`).
+    pub pause: Duration,
+    /// Close a connection after this long without a message.
+    pub idle_timeout: Duration,
+    pub threads: Threads,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            pause: Duration::ZERO,
+            idle_timeout: IDLE_TIMEOUT,
+            threads: Threads::PerClient,
+        }
+    }
+}
+
+// ANCHOR: listen
+/// Creates a TCP socket, binds it to `addr` and starts listening with
+/// our own `backlog`. `socket2` exposes the steps that std's
+/// `TcpListener::bind` does in one go (socket, setsockopt, bind, listen).
+pub fn listen(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
+    let domain = Domain::for_address(addr);
+    let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+    // Lets a restarted server bind again at once, even while connections
+    // of its previous run linger in TIME_WAIT (std does the same).
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(backlog)?;
+    Ok(socket.into())
+}
+// ANCHOR_END: listen
+
+/// Runs the server forever on `listener`: the tutorial's server.
+pub fn serve(listener: TcpListener, config: Config, log: Log) -> ! {
+    let handler_log = log.clone();
+    let handler = move |stream, peer| {
+        handle(stream, peer, &config, &handler_log);
+    };
+    accept_loop(listener, config.threads, log, handler)
+}
+
+// ANCHOR: accept_loop
+/// Accepts connections forever and hands each to `handler`, on a new
+/// thread for `Threads::PerClient`.
+pub fn accept_loop<H>(listener: TcpListener, threads: Threads, log: Log, handler: H) -> !
+where
+    H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
+{
+    let handler = Arc::new(handler);
+    log("Waiting for connection...");
+    loop {
+        // `accept` waits for the next connection in the backlog and gives
+        // us a *new* socket for it; `listener` goes on listening.
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // E.g. out of file descriptors. Not the end of the
+                // server: pause a moment instead of spinning, go on.
+                log(&format!("accept failed: {error}"));
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        match threads {
+            Threads::PerClient => spawn_handler(&handler, stream, peer, &log),
+            Threads::OneAtATime => handler(stream, peer),
+        }
+    }
+}
+// ANCHOR_END: accept_loop
+
+// ANCHOR: spawn
+/// Starts a thread for one connection. `move` gives the thread its own
+/// `stream` and its own handle on the shared handler. If the thread
+/// panics, only that thread ends: the accept loop never joins it.
+fn spawn_handler<H>(handler: &Arc<H>, stream: TcpStream, peer: SocketAddr, log: &Log)
+where
+    H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
+{
+    let handler = Arc::clone(handler);
+    let spawned = thread::Builder::new()
+        .name(format!("client {peer}"))
+        .spawn(move || handler(stream, peer));
+    if let Err(error) = spawned {
+        // Out of threads or memory: the closure, and with it the
+        // stream, is dropped, which closes this one connection.
+        log(&format!("no thread for {peer} ({error}); closed it"));
+    }
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: handle
+/// One connection, start to end, with the tutorial's log lines.
+pub fn handle(mut stream: TcpStream, peer: SocketAddr, config: &Config, log: &Log) {
+    log(&format!("Accept new connection from {peer}..."));
+    // A silent client, or one that never reads our replies, must not
+    // hold its thread forever: every read and write gets a deadline.
+    let timeouts = stream
+        .set_read_timeout(Some(config.idle_timeout))
+        .and_then(|()| stream.set_write_timeout(Some(config.idle_timeout)));
+    let result = timeouts.and_then(|()| {
+        let note = |line: &str| log(&format!("{peer} {line}"));
+        converse(&mut stream, config.pause, &note)
+    });
+    let how = match result {
+        Ok(Ending::Exit | Ending::Closed) => String::new(),
+        Ok(Ending::TooLong) => {
+            discard_rest(&mut stream);
+            ": message too long".to_string()
+        }
+        Err(e) => format!(": {}", describe_error(&e, config.idle_timeout)),
+    };
+    log(&format!("Connection from {peer} closed{how}."));
+    // `stream` is dropped here, which closes the connected socket.
+}
+// ANCHOR_END: handle
+
+// ANCHOR: discard_rest
+/// Closing a socket that still has unread bytes makes the kernel send a
+/// reset (RST), and a reset can destroy our error reply before the
+/// client reads it. So after an oversized message: send our FIN, then
+/// read and throw away what is still coming, bounded in bytes and time.
+fn discard_rest(stream: &mut TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut sink = [0u8; 8192];
+    let mut left: usize = 4 << 20; // 4 MiB at most
+    while left > 0 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+// ANCHOR_END: discard_rest
