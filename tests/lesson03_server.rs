@@ -17,7 +17,7 @@ use workbook::lesson03::server::{BACKLOG, Config, Log, Threads, accept_loop, lis
 /// The server's log lines, collected in memory.
 type Lines = Arc<Mutex<Vec<String>>>;
 
-fn start(config: Config) -> (SocketAddr, Lines) {
+fn start(threads: Threads) -> (SocketAddr, Lines) {
     let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG).expect("listen on port 0");
     let addr = listener.local_addr().expect("address");
     let lines: Lines = Arc::default();
@@ -26,8 +26,12 @@ fn start(config: Config) -> (SocketAddr, Lines) {
         let mut lines = sink.lock().unwrap_or_else(PoisonError::into_inner);
         lines.push(line.to_string());
     });
+    let config = Config {
+        log,
+        ..Config::default()
+    };
     // The server never returns; it ends with the test process.
-    thread::spawn(move || serve(listener, config, log));
+    thread::spawn(move || serve(listener, config, threads));
     (addr, lines)
 }
 
@@ -57,7 +61,7 @@ fn wait_for_lines(lines: &Lines, text: &str, count: usize) -> Vec<String> {
 #[test]
 fn two_hundred_concurrent_clients_all_get_their_own_replies() {
     const CLIENTS: usize = 200;
-    let (addr, lines) = start(Config::default());
+    let (addr, lines) = start(Threads::PerClient);
     let handles: Vec<_> = (0..CLIENTS)
         .map(|id| {
             thread::spawn(move || {
@@ -79,7 +83,7 @@ fn two_hundred_concurrent_clients_all_get_their_own_replies() {
 
 #[test]
 fn clients_are_served_while_another_is_connected_and_silent() {
-    let (addr, _lines) = start(Config::default());
+    let (addr, _lines) = start(Threads::PerClient);
     let mut silent = connect(addr);
     assert_eq!(receive(&mut silent), "Welcome!");
     // With a thread per client, the silent one holds up nobody.
@@ -88,11 +92,7 @@ fn clients_are_served_while_another_is_connected_and_silent() {
 
 #[test]
 fn one_at_a_time_server_serves_the_next_client_after_the_first() {
-    let config = Config {
-        threads: Threads::OneAtATime,
-        ..Config::default()
-    };
-    let (addr, lines) = start(config);
+    let (addr, lines) = start(Threads::OneAtATime);
     assert_eq!(conversation(addr, &["Ann"]), expected(&["Ann"]));
     wait_for_lines(&lines, "closed.", 1);
     assert_eq!(conversation(addr, &["Bo"]), expected(&["Bo"]));
@@ -122,7 +122,7 @@ fn a_panicking_handler_does_not_take_the_server_down() {
         let _ = stream.write_all(format!("ok {turn}").as_bytes());
     };
     let quiet: Log = Arc::new(|_: &str| {});
-    thread::spawn(move || accept_loop(listener, Threads::PerClient, quiet, handler));
+    thread::spawn(move || accept_loop(listener, quiet, handler));
 
     for turn in 0..6 {
         let mut stream = connect(addr);

@@ -107,7 +107,9 @@ fn faults_each_get_a_log_line() {
     check_still_serving(&mut server);
 
     // A reset: SO_LINGER with a zero timeout makes close() send RST.
-    let stream = connect(addr);
+    // Read the welcome first, so the server is surely waiting in `read`.
+    let mut stream = connect(addr);
+    assert_eq!(receive(&mut stream), "Welcome!");
     SockRef::from(&stream)
         .set_linger(Some(std::time::Duration::ZERO))
         .expect("set SO_LINGER 0");

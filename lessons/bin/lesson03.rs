@@ -17,7 +17,7 @@ use workbook::lesson03::args::{BurstOptions, Command, ServeOptions, parse};
 use workbook::lesson03::burst::{LIMIT, burst, start_server};
 use workbook::lesson03::client::run_client;
 use workbook::lesson03::demo::run_demo;
-use workbook::lesson03::server::{BACKLOG, Config, Threads, listen, serve, stdout_log};
+use workbook::lesson03::server::{BACKLOG, Config, listen, serve_threaded, stdout_log};
 
 const USAGE: &str = "\
 usage: cargo run --bin lesson03 -- [--port N] [--slow] [--all-interfaces]
@@ -105,9 +105,9 @@ fn run_server(options: &ServeOptions) -> Result<(), String> {
             Duration::ZERO
         },
         idle_timeout: options.idle_timeout,
-        threads: Threads::PerClient,
+        log: stdout_log(),
     };
-    serve(listener, config, stdout_log())
+    serve_threaded(listener, config)
 }
 
 fn run_burst(options: &BurstOptions) -> Result<(), String> {

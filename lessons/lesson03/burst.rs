@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::protocol::BUFFER_SIZE;
-use super::server::{Config, Log, listen, serve};
+use super::server::{Config, Log, listen, serve_threaded};
 
 /// No client waits longer than this for its welcome.
 pub const LIMIT: Duration = Duration::from_secs(30);
@@ -42,7 +42,11 @@ pub fn start_server(backlog: i32) -> io::Result<SocketAddr> {
     let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), backlog)?;
     let addr = listener.local_addr()?;
     let quiet: Log = Arc::new(|_: &str| {});
-    thread::spawn(move || serve(listener, Config::default(), quiet));
+    let config = Config {
+        log: quiet,
+        ..Config::default()
+    };
+    thread::spawn(move || serve_threaded(listener, config));
     Ok(addr)
 }
 

@@ -34,14 +34,14 @@ pub struct Timing {
 pub fn run_demo(threads: Threads, out: &mut dyn Write) -> io::Result<()> {
     let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG)?;
     let addr = listener.local_addr()?;
+    let quiet: Log = Arc::new(|_: &str| {});
     let config = Config {
         pause: WORK,
-        threads,
+        log: quiet,
         ..Config::default()
     };
-    let quiet: Log = Arc::new(|_: &str| {});
     // The server runs for as long as the process does.
-    thread::spawn(move || serve(listener, config, quiet));
+    thread::spawn(move || serve(listener, config, threads));
 
     let how = match threads {
         Threads::PerClient => "one thread per client",

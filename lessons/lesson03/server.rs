@@ -45,13 +45,14 @@ pub enum Threads {
 }
 
 /// How the server behaves.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct Config {
     /// Simulated work per message (the tutorial's `time.sleep(1)`).
     pub pause: Duration,
     /// Close a connection after this long without a message.
     pub idle_timeout: Duration,
-    pub threads: Threads,
+    /// Where the log lines go.
+    pub log: Log,
 }
 
 impl Default for Config {
@@ -59,7 +60,7 @@ impl Default for Config {
         Config {
             pause: Duration::ZERO,
             idle_timeout: IDLE_TIMEOUT,
-            threads: Threads::PerClient,
+            log: stdout_log(),
         }
     }
 }
@@ -80,40 +81,60 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
 }
 // ANCHOR_END: listen
 
-/// Runs the server forever on `listener`: the tutorial's server.
-pub fn serve(listener: TcpListener, config: Config, log: Log) -> ! {
-    let handler_log = log.clone();
-    let handler = move |stream, peer| {
-        handle(stream, peer, &config, &handler_log);
-    };
-    accept_loop(listener, config.threads, log, handler)
+/// Runs the server forever on `listener`, as `threads` says.
+pub fn serve(listener: TcpListener, config: Config, threads: Threads) -> ! {
+    match threads {
+        Threads::PerClient => serve_threaded(listener, config),
+        Threads::OneAtATime => serve_one_at_a_time(listener, config),
+    }
 }
 
+/// The tutorial's server: a thread per connection.
+pub fn serve_threaded(listener: TcpListener, config: Config) -> ! {
+    let log = config.log.clone();
+    let handler = move |stream, peer| handle(stream, peer, &config);
+    accept_loop(listener, log, handler)
+}
+
+// ANCHOR: one_at_a_time
+/// The server without threads: while it talks to one client, the next
+/// ones wait in the listen queue.
+pub fn serve_one_at_a_time(listener: TcpListener, config: Config) -> ! {
+    (config.log)("Waiting for connection...");
+    loop {
+        let (stream, peer) = accept(&listener, &config.log);
+        handle(stream, peer, &config);
+    }
+}
+// ANCHOR_END: one_at_a_time
+
 // ANCHOR: accept_loop
-/// Accepts connections forever and hands each to `handler`, on a new
-/// thread for `Threads::PerClient`.
-pub fn accept_loop<H>(listener: TcpListener, threads: Threads, log: Log, handler: H) -> !
+/// Accepts connections forever and hands each to `handler` on a thread
+/// of its own.
+pub fn accept_loop<H>(listener: TcpListener, log: Log, handler: H) -> !
 where
     H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
 {
     let handler = Arc::new(handler);
     log("Waiting for connection...");
     loop {
-        // `accept` waits for the next connection in the backlog and gives
-        // us a *new* socket for it; `listener` goes on listening.
-        let (stream, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
+        let (stream, peer) = accept(&listener, &log);
+        hand_off(&handler, stream, peer, &log);
+    }
+}
+
+/// Waits for the next connection. `accept` gives us a *new* socket for
+/// it; `listener` goes on listening.
+fn accept(listener: &TcpListener, log: &Log) -> (TcpStream, SocketAddr) {
+    loop {
+        match listener.accept() {
+            Ok(accepted) => return accepted,
             Err(error) => {
                 // E.g. out of file descriptors. Not the end of the
                 // server: pause a moment instead of spinning, go on.
                 log(&format!("accept failed: {error}"));
                 thread::sleep(Duration::from_millis(100));
-                continue;
             }
-        };
-        match threads {
-            Threads::PerClient => spawn_handler(&handler, stream, peer, &log),
-            Threads::OneAtATime => handler(stream, peer),
         }
     }
 }
@@ -123,7 +144,7 @@ where
 /// Starts a thread for one connection. `move` gives the thread its own
 /// `stream` and its own handle on the shared handler. If the thread
 /// panics, only that thread ends: the accept loop never joins it.
-fn spawn_handler<H>(handler: &Arc<H>, stream: TcpStream, peer: SocketAddr, log: &Log)
+fn hand_off<H>(handler: &Arc<H>, stream: TcpStream, peer: SocketAddr, log: &Log)
 where
     H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
 {
@@ -141,13 +162,15 @@ where
 
 // ANCHOR: handle
 /// One connection, start to end, with the tutorial's log lines.
-pub fn handle(mut stream: TcpStream, peer: SocketAddr, config: &Config, log: &Log) {
+pub fn handle(mut stream: TcpStream, peer: SocketAddr, config: &Config) {
+    let log = &config.log;
     log(&format!("Accept new connection from {peer}..."));
     // A silent client, or one that never reads our replies, must not
     // hold its thread forever: every read and write gets a deadline.
+    let idle = Some(config.idle_timeout);
     let timeouts = stream
-        .set_read_timeout(Some(config.idle_timeout))
-        .and_then(|()| stream.set_write_timeout(Some(config.idle_timeout)));
+        .set_read_timeout(idle)
+        .and_then(|()| stream.set_write_timeout(idle));
     let result = timeouts.and_then(|()| {
         let note = |line: &str| log(&format!("{peer} {line}"));
         converse(&mut stream, config.pause, &note)

@@ -80,7 +80,7 @@ pub fn port_from_args(args: &[&str]) -> Result<u16, String> {
         } else {
             continue;
         };
-        let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        let digits = value.bytes().all(|b| b.is_ascii_digit());
         port = match value.parse() {
             Ok(number) if digits => number,
             _ => return Err(format!("{value:?} is not a port (0-65535)")),
