@@ -80,11 +80,16 @@ fn client_with_nothing_listening() {
 
 /// Every kind of bad client, one after the other, against the real
 /// server; after each, a good client is still served. The server's log
-/// is pinned: one line per fault, no panic.
+/// is pinned: one line per fault, no panic. In the end no thread and no
+/// file descriptor is left behind.
 #[test]
 fn faults_each_get_a_log_line() {
     let mut server = ServerProcess::start(&["--idle-timeout", "1"]);
     let addr = server.addr;
+    let baseline = server.threads_and_fds();
+    if cfg!(target_os = "linux") {
+        assert_eq!(baseline.map(|(threads, _)| threads), Some(1));
+    }
     let check_still_serving = |server: &mut ServerProcess| {
         let heard = server::conversation(addr, &["Ann"]);
         assert_eq!(heard, expected(&["Ann"]));
@@ -142,6 +147,8 @@ fn faults_each_get_a_log_line() {
     check_still_serving(&mut server);
 
     assert!(server.is_running());
+    // Every connection's thread ended and its socket was closed.
+    server.wait_for_baseline(baseline);
     let log = format!(
         "$ cargo run --bin lesson03 -- --port 0 --idle-timeout 1\n{}\n^C\n",
         server.log.join("\n")

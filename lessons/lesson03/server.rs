@@ -1,6 +1,6 @@
 //! The server: bind, listen, accept, and a thread per connection.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread;
@@ -29,9 +29,13 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// tests. Shared by every connection's thread, hence `Send + Sync`.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// A log that prints each line to stdout.
+/// A log that prints each line to stdout. Not `println!`, which panics
+/// when stdout is gone (say, piped into `head` that has exited): a
+/// lost log line must not take a connection, or the server, down.
 pub fn stdout_log() -> Log {
-    Arc::new(|line: &str| println!("{line}"))
+    Arc::new(|line: &str| {
+        let _ = writeln!(io::stdout().lock(), "{line}");
+    })
 }
 
 /// Who handles accepted connections.

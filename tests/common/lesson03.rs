@@ -97,6 +97,35 @@ impl ServerProcess {
         }
     }
 
+    /// The server's thread count and open file descriptors, from /proc
+    /// (Linux only; `None` elsewhere).
+    pub fn threads_and_fds(&self) -> Option<(usize, usize)> {
+        let proc = format!("/proc/{}", self.child.id());
+        let status = std::fs::read_to_string(format!("{proc}/status")).ok()?;
+        let threads = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Threads:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        let fds = std::fs::read_dir(format!("{proc}/fd")).ok()?.count();
+        Some((threads, fds))
+    }
+
+    /// Waits (bounded) until the server is back to `baseline` threads and
+    /// file descriptors: nothing leaked. Skipped where /proc is missing.
+    pub fn wait_for_baseline(&self, baseline: Option<(usize, usize)>) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.threads_and_fds() != baseline {
+            assert!(
+                Instant::now() < deadline,
+                "threads and fds {:?}, expected {baseline:?}",
+                self.threads_and_fds()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Is the process still running?
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
