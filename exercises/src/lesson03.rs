@@ -21,7 +21,8 @@ use std::thread::JoinHandle;
 /// Add `"\n"` to the answer exactly when you stripped a line end, so
 /// netcat users see lines and the tutorial's client sees none.
 pub fn reply_to(message: &[u8]) -> Option<String> {
-    todo!("Exercise 3.1: the reply to the message {message:?}")
+    let text = String::from_utf8_lossy(message);
+    todo!("Exercise 3.1: the reply to the message {text:?}")
 }
 // ANCHOR_END: reply_to
 
