@@ -137,3 +137,64 @@ fn a_panicking_handler_does_not_take_the_server_down() {
     let total = *shared.lock().unwrap_or_else(PoisonError::into_inner);
     assert_eq!(total, 6);
 }
+
+mod generated {
+    use std::cell::RefCell;
+    use std::io::{self, Read, Write};
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+    use workbook::lesson03::connection::{Ending, converse};
+    use workbook::lesson03::protocol::{BUFFER_SIZE, WELCOME};
+
+    /// Replays chunks, one per read, and records what was written.
+    struct Chunks(Vec<Vec<u8>>, Vec<u8>);
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let chunk = self.0.remove(0);
+            let n = chunk.len().min(buf.len());
+            buf[..n].copy_from_slice(&chunk[..n]);
+            Ok(n)
+        }
+    }
+
+    impl Write for Chunks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.1.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    proptest! {
+        /// Whatever a client sends, in whatever pieces: no panic, the
+        /// welcome first, and a conversation that ends the way the
+        /// protocol says.
+        #[test]
+        fn any_bytes_in_any_pieces(
+            chunks in prop::collection::vec(
+                prop::collection::vec(any::<u8>(), 1..1100),
+                0..8,
+            )
+        ) {
+            let mut stream = Chunks(chunks.clone(), Vec::new());
+            let lines = RefCell::new(0);
+            let log = |_: &str| *lines.borrow_mut() += 1;
+            let ending = converse(&mut stream, Duration::ZERO, &log);
+            prop_assert!(stream.1.starts_with(WELCOME));
+            let too_long = chunks.iter().any(|c| c.len() >= BUFFER_SIZE);
+            match ending {
+                Ok(Ending::TooLong) => prop_assert!(too_long),
+                Ok(Ending::Closed) => prop_assert!(stream.0.is_empty()),
+                Ok(Ending::Exit) => {}
+                Err(error) => prop_assert!(false, "error {error}"),
+            }
+        }
+    }
+}

@@ -158,6 +158,20 @@ mod tests {
         assert_eq!(log, ["sent 3 bytes that are not UTF-8 text"]);
     }
 
+    /// One read is one message, so a name that trickles in a byte at a
+    /// time is greeted byte by byte: the framing's weakness, pinned.
+    #[test]
+    fn one_byte_per_read_is_one_message_per_byte() {
+        let (ending, written, _) = run(&[b"A", b"n", b"n"]);
+        assert_eq!(ending, Ending::Closed);
+        assert_eq!(written, "Welcome!Hello, A!Hello, n!Hello, n!");
+        // A multi-byte character split across reads is not text.
+        let li = "李".as_bytes();
+        let (_, written, log) = run(&[&li[..1], &li[1..]]);
+        assert!(written.starts_with("Welcome!Error: that was not UTF-8"));
+        assert_eq!(log.len(), 2);
+    }
+
     #[test]
     fn an_oversized_message_ends_the_conversation() {
         let big = vec![b'x'; BUFFER_SIZE];
