@@ -6,3 +6,4 @@
 
 pub mod lesson01;
 pub mod lesson02;
+pub mod lesson03;

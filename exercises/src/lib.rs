@@ -9,3 +9,4 @@
 
 pub mod lesson01;
 pub mod lesson02;
+pub mod lesson03;

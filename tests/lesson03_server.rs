@@ -1,0 +1,200 @@
+//! lesson03's server in-process, on port 0: many clients at once, and
+//! handlers that panic, without the accept loop ever stopping.
+
+#[path = "common/lesson03.rs"]
+mod server;
+
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use server::{TIMEOUT, connect, conversation, expected, receive};
+use workbook::lesson03::server::{BACKLOG, Config, Log, Threads, accept_loop, listen, serve};
+
+/// The server's log lines, collected in memory.
+type Lines = Arc<Mutex<Vec<String>>>;
+
+fn start(threads: Threads) -> (SocketAddr, Lines) {
+    let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG).expect("listen on port 0");
+    let addr = listener.local_addr().expect("address");
+    let lines: Lines = Arc::default();
+    let sink = Arc::clone(&lines);
+    let log: Log = Arc::new(move |line: &str| {
+        let mut lines = sink.lock().unwrap_or_else(PoisonError::into_inner);
+        lines.push(line.to_string());
+    });
+    let config = Config {
+        log,
+        ..Config::default()
+    };
+    // The server never returns; it ends with the test process.
+    thread::spawn(move || serve(listener, config, threads));
+    (addr, lines)
+}
+
+/// Polls (bounded) until `count` log lines contain `text`.
+fn wait_for_lines(lines: &Lines, text: &str, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let found: Vec<String> = lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|line| line.contains(text))
+            .cloned()
+            .collect();
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {count} lines containing {text:?}",
+            found.len()
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn two_hundred_concurrent_clients_all_get_their_own_replies() {
+    const CLIENTS: usize = 200;
+    let (addr, lines) = start(Threads::PerClient);
+    let handles: Vec<_> = (0..CLIENTS)
+        .map(|id| {
+            thread::spawn(move || {
+                let names = [format!("a{id}"), format!("李{id}"), format!("c{id}")];
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let heard = conversation(addr, &names);
+                (heard, expected(&names))
+            })
+        })
+        .collect();
+    for handle in handles {
+        let (heard, wanted) = handle.join().expect("client thread");
+        assert_eq!(heard, wanted);
+    }
+    wait_for_lines(&lines, "closed.", CLIENTS);
+    let accepted = wait_for_lines(&lines, "Accept new connection", CLIENTS);
+    assert_eq!(accepted.len(), CLIENTS);
+}
+
+#[test]
+fn clients_are_served_while_another_is_connected_and_silent() {
+    let (addr, _lines) = start(Threads::PerClient);
+    let mut silent = connect(addr);
+    assert_eq!(receive(&mut silent), "Welcome!");
+    // With a thread per client, the silent one holds up nobody.
+    assert_eq!(conversation(addr, &["Ann"]), expected(&["Ann"]));
+}
+
+#[test]
+fn one_at_a_time_server_serves_the_next_client_after_the_first() {
+    let (addr, lines) = start(Threads::OneAtATime);
+    assert_eq!(conversation(addr, &["Ann"]), expected(&["Ann"]));
+    wait_for_lines(&lines, "closed.", 1);
+    assert_eq!(conversation(addr, &["Bo"]), expected(&["Bo"]));
+}
+
+/// A handler that panics (on every other connection) does not stop the
+/// accept loop: each connection's thread fails alone. The shared mutex
+/// it held while panicking is "poisoned"; the next handler takes the data
+/// anyway, because a counter cannot be left half-updated.
+#[test]
+fn a_panicking_handler_does_not_take_the_server_down() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let served = Arc::new(AtomicUsize::new(0));
+    let shared = Arc::new(Mutex::new(0_u32));
+    let (count, data) = (Arc::clone(&served), Arc::clone(&shared));
+    let handler = move |mut stream: TcpStream, _peer: SocketAddr| {
+        let turn = count.fetch_add(1, Ordering::SeqCst);
+        let mut guard = data.lock().unwrap_or_else(PoisonError::into_inner);
+        *guard += 1;
+        if turn % 2 == 0 {
+            panic!("handler {turn} panics on purpose (this is a test)");
+        }
+        // One write_all of the whole text: `write!` would send "ok " and
+        // the number in separate writes, and one read might see only the
+        // first (this protocol's framing is one read per message).
+        let _ = stream.write_all(format!("ok {turn}").as_bytes());
+    };
+    let quiet: Log = Arc::new(|_: &str| {});
+    thread::spawn(move || accept_loop(listener, quiet, handler));
+
+    for turn in 0..6 {
+        let mut stream = connect(addr);
+        let heard = receive(&mut stream);
+        if turn % 2 == 0 {
+            assert_eq!(heard, "", "turn {turn}: the panic closes the socket");
+        } else {
+            assert_eq!(heard, format!("ok {turn}"));
+        }
+    }
+    assert!(shared.is_poisoned());
+    let total = *shared.lock().unwrap_or_else(PoisonError::into_inner);
+    assert_eq!(total, 6);
+}
+
+mod generated {
+    use std::cell::RefCell;
+    use std::io::{self, Read, Write};
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+    use workbook::lesson03::connection::{Ending, converse};
+    use workbook::lesson03::protocol::{BUFFER_SIZE, WELCOME};
+
+    /// Replays chunks, one per read, and records what was written.
+    struct Chunks(Vec<Vec<u8>>, Vec<u8>);
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let chunk = self.0.remove(0);
+            let n = chunk.len().min(buf.len());
+            buf[..n].copy_from_slice(&chunk[..n]);
+            Ok(n)
+        }
+    }
+
+    impl Write for Chunks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.1.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    proptest! {
+        /// Whatever a client sends, in whatever pieces: no panic, the
+        /// welcome first, and a conversation that ends the way the
+        /// protocol says.
+        #[test]
+        fn any_bytes_in_any_pieces(
+            chunks in prop::collection::vec(
+                prop::collection::vec(any::<u8>(), 1..1100),
+                0..8,
+            )
+        ) {
+            let mut stream = Chunks(chunks.clone(), Vec::new());
+            let lines = RefCell::new(0);
+            let log = |_: &str| *lines.borrow_mut() += 1;
+            let ending = converse(&mut stream, Duration::ZERO, &log);
+            prop_assert!(stream.1.starts_with(WELCOME));
+            let too_long = chunks.iter().any(|c| c.len() >= BUFFER_SIZE);
+            match ending {
+                Ok(Ending::TooLong) => prop_assert!(too_long),
+                Ok(Ending::Closed) => prop_assert!(stream.0.is_empty()),
+                Ok(Ending::Exit) => {}
+                Err(error) => prop_assert!(false, "error {error}"),
+            }
+        }
+    }
+}

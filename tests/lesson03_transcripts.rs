@@ -1,0 +1,272 @@
+//! lesson03's transcripts, pinned, and the real binary against the
+//! tutorial's own Python programs. The book shows these same snapshots.
+
+mod common;
+#[path = "common/lesson03.rs"]
+mod server;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{run, transcript, transcript_settings, wait_bounded};
+use server::{BIN, ServerProcess, connect, expected, port_filters, python3, receive};
+use socket2::SockRef;
+
+fn settings() -> insta::Settings {
+    let mut settings = transcript_settings();
+    port_filters(&mut settings);
+    settings
+}
+
+fn here() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn help() {
+    let text = transcript(BIN, &["--help"], here());
+    transcript_settings().bind(|| insta::assert_snapshot!("lesson03_help", text));
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_status_2() {
+    for args in [
+        &["--port", "70000"][..],
+        &["--bogus"],
+        &["client", ""],
+        &["demo", "--fast"],
+    ] {
+        let run = run(BIN, args, here());
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.output);
+        assert!(
+            run.output.starts_with("error: "),
+            "{args:?}: {}",
+            run.output
+        );
+        assert_eq!(run.output.lines().count(), 2, "{args:?}: {}", run.output);
+    }
+}
+
+/// The tutorial's session: our client against our server. Pins both what
+/// the client prints and what the server logs.
+#[test]
+fn client_and_server_session() {
+    let mut server = ServerProcess::start(&[]);
+    let port = server.port().to_string();
+    let client = transcript(BIN, &["client", "--port", &port], here());
+    server.wait_for("closed.");
+    let log = format!(
+        "$ cargo run --bin lesson03 -- --port 0\n{}\n^C\n",
+        server.log.join("\n")
+    );
+    settings().bind(|| {
+        insta::assert_snapshot!("lesson03_client", client);
+        insta::assert_snapshot!("lesson03_server", log);
+    });
+}
+
+#[test]
+fn client_with_nothing_listening() {
+    // A port that was free a moment ago: bind one, note it, let it go.
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port().to_string()
+    };
+    let text = transcript(BIN, &["client", "--port", &port], here());
+    settings().bind(|| insta::assert_snapshot!("lesson03_no_server", text));
+}
+
+/// Every kind of bad client, one after the other, against the real
+/// server; after each, a good client is still served. The server's log
+/// is pinned: one line per fault, no panic. In the end no thread and no
+/// file descriptor is left behind.
+#[test]
+fn faults_each_get_a_log_line() {
+    let mut server = ServerProcess::start(&["--idle-timeout", "1"]);
+    let addr = server.addr;
+    let baseline = server.threads_and_fds();
+    if cfg!(target_os = "linux") {
+        assert_eq!(baseline.map(|(threads, _)| threads), Some(1));
+    }
+    let check_still_serving = |server: &mut ServerProcess| {
+        let heard = server::conversation(addr, &["Ann"]);
+        assert_eq!(heard, expected(&["Ann"]));
+        server.wait_for("closed.");
+    };
+
+    // Bytes that are not UTF-8: an error reply, and the conversation
+    // goes on.
+    let mut stream = connect(addr);
+    assert_eq!(receive(&mut stream), "Welcome!");
+    stream.write_all(b"\xff\xfe\xfd\n").expect("send");
+    assert_eq!(
+        receive(&mut stream),
+        "Error: that was not UTF-8 text, so not a name.\n"
+    );
+    stream.write_all(b"Bob\n").expect("send");
+    assert_eq!(receive(&mut stream), "Hello, Bob!\n");
+    stream.write_all(b"exit\n").expect("send");
+    server.wait_for("closed.");
+    check_still_serving(&mut server);
+
+    // A reset: SO_LINGER with a zero timeout makes close() send RST.
+    // Read the welcome first, so the server is surely waiting in `read`.
+    let mut stream = connect(addr);
+    assert_eq!(receive(&mut stream), "Welcome!");
+    SockRef::from(&stream)
+        .set_linger(Some(std::time::Duration::ZERO))
+        .expect("set SO_LINGER 0");
+    drop(stream);
+    server.wait_for("closed: reset by the client.");
+    check_still_serving(&mut server);
+
+    // A megabyte in one go: refused with an error, connection closed.
+    let mut stream = connect(addr);
+    let mut writer = stream.try_clone().expect("clone");
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(&vec![b'x'; 1 << 20]);
+    });
+    let mut heard = Vec::new();
+    let _ = stream.read_to_end(&mut heard);
+    let _ = sender.join();
+    assert_eq!(
+        String::from_utf8_lossy(&heard),
+        "Welcome!Error: message too long (the limit is 1023 bytes); \
+         closing.\n"
+    );
+    server.wait_for("closed: message too long.");
+    check_still_serving(&mut server);
+
+    // Connect, then say nothing: closed after the idle timeout.
+    let mut stream = connect(addr);
+    assert_eq!(receive(&mut stream), "Welcome!");
+    assert_eq!(receive(&mut stream), "", "expected the server to close");
+    server.wait_for("timed out.");
+    check_still_serving(&mut server);
+
+    assert!(server.is_running());
+    // Every connection's thread ended and its socket was closed.
+    server.wait_for_baseline(baseline);
+    let log = format!(
+        "$ cargo run --bin lesson03 -- --port 0 --idle-timeout 1\n{}\n^C\n",
+        server.log.join("\n")
+    );
+    settings().bind(|| insta::assert_snapshot!("lesson03_faults", log));
+}
+
+#[test]
+fn demo() {
+    let text = transcript(BIN, &["demo"], here());
+    let mut settings = settings();
+    settings.add_filter(r"(waited|after) +\d+ ms", "$1 [T] ms");
+    settings.bind(|| insta::assert_snapshot!("lesson03_demo", text));
+}
+
+#[test]
+fn demo_single_thread() {
+    let text = transcript(BIN, &["demo", "--single-thread"], here());
+    // The order of the waits is the point: later clients wait longer.
+    let waits: Vec<u64> = text
+        .lines()
+        .filter_map(|line| line.split("waited").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter_map(|ms| ms.parse().ok())
+        .collect();
+    assert_eq!(waits.len(), 5, "{text}");
+    assert!(waits.is_sorted(), "{text}");
+    let mut settings = settings();
+    settings.add_filter(r"(waited|after) +\d+ ms", "$1 [T] ms");
+    settings.bind(|| {
+        insta::assert_snapshot!("lesson03_demo_single_thread", text);
+    });
+}
+
+/// The tutorial's Python client, unchanged but for its quotes and port,
+/// against our server: it prints the tutorial's transcript.
+#[test]
+fn tutorial_client_against_our_server() {
+    if !python3() {
+        return;
+    }
+    let mut server = ServerProcess::start(&[]);
+    let script = here().join("tests/fixtures/tutorial_client.py");
+    let (mut reader, writer) = std::io::pipe().expect("pipe");
+    let child = Command::new("python3")
+        .arg(&script)
+        .arg(server.port().to_string())
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().expect("clone"))
+        .stderr(writer)
+        .spawn()
+        .expect("start python3");
+    let status = wait_bounded(child, common::RUN_LIMIT);
+    let mut output = String::new();
+    reader
+        .read_to_string(&mut output)
+        .expect("read python output");
+    assert!(status.success(), "{output}");
+    assert_eq!(
+        output,
+        "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
+    );
+    server.wait_for("closed.");
+}
+
+/// Our client against the tutorial's Python server (which sleeps a
+/// second per message, so this takes about four seconds).
+#[test]
+fn our_client_against_tutorial_server() {
+    if !python3() {
+        return;
+    }
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    let script = here().join("tests/fixtures/tutorial_server.py");
+    let python = Command::new("python3")
+        .arg(&script)
+        .arg(port.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start python3");
+    // Killed however this test ends: the Python server never stops itself.
+    let mut python = KillOnDrop(python);
+    // Wait (bounded) until it listens: its first line says so.
+    let stdout = python.0.stdout.take().expect("piped stdout");
+    let (sender, first_line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = [0u8; 26];
+        let mut stdout = stdout;
+        let _ = sender.send(stdout.read_exact(&mut first).map(|()| first));
+        // Keep reading: a closed pipe would kill the server's next print.
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+    });
+    let first = first_line.recv_timeout(server::TIMEOUT);
+    let ready = matches!(first, Ok(Ok(_)));
+    let port = port.to_string();
+    let run = ready.then(|| run(BIN, &["client", "--port", &port], here()));
+    drop(python);
+    let run = run.expect("the tutorial's server did not start");
+    let first = first.ok().and_then(Result::ok).unwrap_or_default();
+    assert_eq!(&first, b"Waiting for connection...\n");
+    assert!(run.status.success(), "{}", run.output);
+    assert_eq!(
+        run.output,
+        "Welcome!\nHello,Michael!\nHello,Tracy!\nHello,Sarah!\n"
+    );
+}
+
+/// A child process that is killed when this value goes out of scope.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
