@@ -64,13 +64,18 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
     if text.is_empty() {
         return Err(Ipv4Error::Empty);
     }
+    // An address is ASCII text, so we work on its bytes: checking and
+    // splitting bytes is several times cheaper than doing the same with
+    // `char`s, which may be up to four bytes long and must be decoded.
     // Count the groups first, so the error for `1.2.3` is about the count.
-    let found = text.split('.').count();
+    let dots = text.bytes().filter(|&byte| byte == b'.').count();
+    let found = dots + 1;
     if found != 4 {
         return Err(Ipv4Error::GroupCount { found });
     }
     let mut value: u32 = 0;
-    for (index, group) in text.split('.').enumerate() {
+    let groups = text.as_bytes().split(|&byte| byte == b'.');
+    for (index, group) in groups.enumerate() {
         let octet = parse_octet(group, index + 1)?;
         // Shift what we have up by one group (8 bits) and put the new
         // group in the low 8 bits: the first group ends up on top.
@@ -80,31 +85,36 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
 }
 
 /// Parses one decimal group, `0` to `255`. `group` counts from 1.
-fn parse_octet(text: &str, group: usize) -> Result<u8, Ipv4Error> {
-    if text.is_empty() {
+fn parse_octet(digits: &[u8], group: usize) -> Result<u8, Ipv4Error> {
+    // The group as text, for error messages only. Cutting at the ASCII
+    // `.` never splits a character, so the text is exactly what was typed.
+    let text = || String::from_utf8_lossy(digits).into_owned();
+    if digits.is_empty() {
         return Err(Ipv4Error::EmptyGroup { group });
     }
-    if let Some(found) = text.chars().find(|c| !c.is_ascii_digit()) {
+    if !digits.iter().all(u8::is_ascii_digit) {
+        let not_digit = |c: &char| !c.is_ascii_digit();
+        let found = text().chars().find(not_digit).unwrap_or_default();
         return Err(Ipv4Error::NotADigit { group, found });
     }
-    if text.len() > 1 && text.starts_with('0') {
-        let text = text.to_string();
+    if digits.len() > 1 && digits[0] == b'0' {
+        let text = text();
         return Err(Ipv4Error::LeadingZero { group, text });
     }
     // At most three digits fit below 256; checking the length first also
     // keeps a very long group from overflowing the arithmetic below.
-    let too_large = || Ipv4Error::TooLarge {
-        group,
-        text: text.to_string(),
-    };
-    if text.len() > 3 {
-        return Err(too_large());
+    if digits.len() > 3 {
+        let text = text();
+        return Err(Ipv4Error::TooLarge { group, text });
     }
     let mut value: u32 = 0;
-    for digit in text.bytes() {
+    for digit in digits {
         value = value * 10 + u32::from(digit - b'0');
     }
-    u8::try_from(value).map_err(|_| too_large())
+    u8::try_from(value).map_err(|_| Ipv4Error::TooLarge {
+        group,
+        text: text(),
+    })
 }
 // ANCHOR_END: parse
 

@@ -166,7 +166,7 @@ pub fn parse_chunk_size(line: &[u8]) -> Result<u64, BodyError> {
     };
     let text = line
         .strip_suffix(b"\r\n")
-        .ok_or(bad("it does not end with \\r\\n"))?;
+        .ok_or_else(|| bad("it does not end with \\r\\n"))?;
     let digits = text.iter().take_while(|b| b.is_ascii_hexdigit()).count();
     if digits == 0 {
         return Err(bad("it does not start with a hex number"));
