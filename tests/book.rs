@@ -257,3 +257,67 @@ fn every_transcript_snapshot_is_shown_in_the_book() {
         }
     }
 }
+
+/// Every teaching chapter has the same shape, so a reader always knows
+/// where to look: what you will learn, how to run the lesson, its pinned
+/// transcript, code from the sources, a pitfall, exercises, further reading.
+#[test]
+fn every_teaching_chapter_has_the_same_shape() {
+    for (path, numbered) in chapters() {
+        if !numbered {
+            continue;
+        }
+        let text = read(&path);
+        let name = path.display();
+        let has = |needle: &str| text.contains(needle);
+        assert!(
+            has("\n## What you will learn\n"),
+            "{name}: no 'What you will learn'"
+        );
+        assert!(has("\n## Run it\n"), "{name}: no 'Run it' section");
+        assert!(
+            has("{{#include ../tests/snapshots/lesson"),
+            "{name}: shows no transcript"
+        );
+        assert!(
+            has("{{#include ../lessons/") || has("{{#include ../exercises/src/"),
+            "{name}: includes no code from the sources"
+        );
+        assert!(
+            has("\n> [!"),
+            "{name}: no admonition (> [!NOTE], > [!WARNING], ...)"
+        );
+        let exercises = text.find("\n## Exercises\n");
+        let reading = text.find("\n## Further reading\n");
+        assert!(exercises.is_some(), "{name}: no Exercises section");
+        assert!(
+            reading > exercises,
+            "{name}: Further reading must follow Exercises"
+        );
+        let section = &text[exercises.unwrap_or(0)..reading.unwrap_or(text.len())];
+        assert!(
+            section.contains("cargo test -p exercises --test "),
+            "{name}: the Exercises section does not say how to check them"
+        );
+    }
+}
+
+#[test]
+fn every_code_block_names_its_language() {
+    for (path, _) in chapters() {
+        let mut open = false;
+        for (number, line) in read(&path).lines().enumerate() {
+            let Some(info) = line.trim_start().strip_prefix("```") else {
+                continue;
+            };
+            if !open && info.trim().is_empty() {
+                panic!(
+                    "{}:{}: a code block without a language",
+                    path.display(),
+                    number + 1
+                );
+            }
+            open = !open;
+        }
+    }
+}
