@@ -5,3 +5,4 @@
 //! line, call into this library, print.
 
 pub mod lesson01;
+pub mod lesson04;
