@@ -22,6 +22,8 @@ struct Shared {
     /// Whether lines are kept (demos) or only printed (the real server,
     /// which may run for weeks: keeping every line would leak memory).
     keep: bool,
+    /// Whether lines are printed to standard output (not in tests).
+    print: bool,
     lines: Mutex<Vec<String>>,
     grew: Condvar,
 }
@@ -29,19 +31,25 @@ struct Shared {
 impl Log {
     /// A log that prints plain lines to standard output.
     pub fn stdout() -> Log {
-        Log::new(false)
+        Log::new(false, true)
     }
 
     /// A log that also keeps its lines, for `wait_for` and `lines`.
     pub fn recording() -> Log {
-        Log::new(true)
+        Log::new(true, true)
     }
 
-    fn new(keep: bool) -> Log {
+    /// A log that keeps its lines without printing them (for tests).
+    pub fn silent() -> Log {
+        Log::new(true, false)
+    }
+
+    fn new(keep: bool, print: bool) -> Log {
         Log {
             label: "",
             shared: Arc::new(Shared {
                 keep,
+                print,
                 lines: Mutex::new(Vec::new()),
                 grew: Condvar::new(),
             }),
@@ -66,7 +74,9 @@ impl Log {
         let mut lines = self.lock();
         // Print while holding the lock, so the printed order is the kept
         // order. Ignore a closed stdout (`lesson04 | head`): no panic.
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
+        if self.shared.print {
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
         if self.shared.keep {
             lines.push(line);
             self.shared.grew.notify_all();
