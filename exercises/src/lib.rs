@@ -8,3 +8,4 @@
 #![allow(unused_variables)]
 
 pub mod lesson01;
+pub mod lesson04;

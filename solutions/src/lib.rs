@@ -2,3 +2,4 @@
 //! with the same signatures as the stubs in `exercises/src/`.
 
 pub mod lesson01;
+pub mod lesson04;
