@@ -218,3 +218,35 @@ fn server_log_of_a_session() {
     settings.add_filter(r"--port \d{2,}", "--port PORT");
     settings.bind(|| insta::assert_snapshot!("lesson04_session", text));
 }
+
+/// The real client against a stand-in server that shuts down in the
+/// middle of the conversation: the client prints what it got, then one
+/// error line, and exits with status 1.
+#[test]
+fn client_when_the_server_shuts_down() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept the client");
+        stream.set_read_timeout(Some(LIMIT)).unwrap();
+        let mut writer = &stream;
+        writer.write_all(b"Welcome!\n").unwrap();
+        assert_eq!(read_line(&stream), "Michael\n");
+        writer.write_all(b"Hello, Michael!\n").unwrap();
+        assert_eq!(read_line(&stream), "Tracy\n");
+        writer
+            .write_all(b"Server shutting down, goodbye.\n")
+            .unwrap();
+        // A polite close: FIN, then wait for the client's.
+        stream.shutdown(Shutdown::Write).unwrap();
+        let mut rest = Vec::new();
+        let _ = (&stream).read_to_end(&mut rest);
+    });
+    let args = ["client", "--port", &port];
+    let run = common::run(BIN, &args, &std::env::temp_dir());
+    server.join().expect("the stand-in server");
+    let text = format_transcript(BIN, &args, &run);
+    let mut settings = transcript_settings();
+    settings.add_filter(r"--port \d{2,}", "--port PORT");
+    settings.bind(|| insta::assert_snapshot!("lesson04_client_server_gone", text));
+}

@@ -86,11 +86,18 @@ fn usage_errors() {
 /// The client with no server to talk to: one line, exit status 1.
 #[test]
 fn client_without_a_server() {
-    // Bind a port, then free it: nothing listens there any more.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // A socket bound but not listening holds a port that refuses every
+    // connection, and that no test running in parallel can take.
+    use socket2::{Domain, Socket, Type};
+    let holder = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    holder.bind(&loopback.into()).unwrap();
+    let port = holder
+        .local_addr()
+        .unwrap()
+        .as_socket()
+        .map(|address| address.port())
+        .unwrap();
     let run = common::run(
         BIN,
         &["client", "--port", &port.to_string()],

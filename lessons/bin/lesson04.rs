@@ -73,7 +73,7 @@ fn serve(port: u16, idle_timeout: Duration) -> ExitCode {
     let server = match Server::bind(address, config, log.clone()) {
         Ok(server) => server,
         Err(error) => {
-            eprintln!("error: cannot listen on {address}: {error} (try --port 0)");
+            eprintln!("error: port {port} is not free: {error} (try --port 0)");
             return ExitCode::FAILURE;
         }
     };

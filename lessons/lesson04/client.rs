@@ -6,7 +6,7 @@ use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use super::ending::{ErrorClass, classify};
+use super::ending::{ErrorClass, SHUTDOWN_NOTICE, classify};
 use super::lines::{LineError, LineReader, MAX_LINE};
 
 /// The names the tutorial's client sends.
@@ -25,6 +25,8 @@ pub enum ClientError {
     },
     /// The server closed the connection while we waited for `waiting`.
     ServerClosed { waiting: String },
+    /// The server said it is shutting down instead of sending `waiting`.
+    ServerShutdown { waiting: String },
     /// The server's RST arrived while we waited for `waiting`.
     Reset { waiting: String },
     /// No answer for `PATIENCE`.
@@ -47,6 +49,9 @@ impl fmt::Display for ClientError {
                 f,
                 "the server closed the connection while we waited for {waiting}"
             ),
+            ClientError::ServerShutdown { waiting } => {
+                write!(f, "the server shut down before sending {waiting}")
+            }
             ClientError::Reset { waiting } => write!(
                 f,
                 "the server reset the connection while we waited for {waiting}"
@@ -90,7 +95,11 @@ pub fn run_client(
     for name in names {
         send_line(&stream, name)?;
         let waiting = format!("the reply to {name:?}");
-        print_line(out, &expect_line(&mut lines, &waiting)?)?;
+        let reply = expect_line(&mut lines, &waiting)?;
+        print_line(out, &reply)?;
+        if reply == SHUTDOWN_NOTICE {
+            return Err(ClientError::ServerShutdown { waiting });
+        }
     }
     send_line(&stream, "exit")?;
     print_line(out, &expect_line(&mut lines, "the goodbye")?)?;

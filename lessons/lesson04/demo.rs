@@ -22,7 +22,7 @@ use super::lines::{LineReader, MAX_LINE};
 use super::log::Log;
 use super::server::{Config, Server, Summary};
 use super::shutdown::Shutdown;
-use super::tutorial::serve_one_read_per_message;
+use super::tutorial::tutorial_loop;
 
 /// How long any step of a demo may wait before the demo gives up.
 const WAIT: Duration = Duration::from_secs(5);
@@ -245,7 +245,7 @@ fn server_shutdown(log: &Log) -> Step {
     let late = log.labelled("client B");
     late.say(format_args!("connecting to {address}"));
     match TcpStream::connect_timeout(&address, WAIT) {
-        Err(e) => late.say(format_args!("refused ({:?}): nobody listens", e.kind())),
+        Err(e) => late.say(format_args!("refused ({:?})", e.kind())),
         Ok(_) => return Err("a connection was accepted after shutdown".into()),
     }
     Ok(())
@@ -256,14 +256,17 @@ fn server_shutdown(log: &Log) -> Step {
 fn framing(log: &Log) -> Step {
     let demo = log.labelled("demo");
     demo.say("part 1: the tutorial's server, one read() = one message");
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let bound = TcpListener::bind("127.0.0.1:0").and_then(|listener| {
+        let address = listener.local_addr()?;
+        Ok((listener, address))
+    });
+    let (listener, address) = bound.map_err(|e| format!("bind: {e}"))?;
     let server_log = log.labelled("server");
     server_log.say(format_args!("listening on {address}"));
     let server = thread::spawn(move || {
         if let Ok((stream, peer)) = listener.accept() {
             server_log.say(format_args!("{peer} connected"));
-            serve_one_read_per_message(stream, &server_log, WAIT);
+            tutorial_loop(stream, &server_log, WAIT);
         }
     });
     let mut client = Client::connect(address, log.labelled("client"))?;

@@ -379,7 +379,10 @@ impl Connection {
         let mut scratch = [0u8; 4096];
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.stream.set_read_timeout(Some(left)).is_err() {
+            if left.is_zero() {
+                return;
+            }
+            if self.stream.set_read_timeout(Some(left)).is_err() {
                 return;
             }
             match (&self.stream).read(&mut scratch) {

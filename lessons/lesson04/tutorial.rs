@@ -15,10 +15,12 @@ use super::log::Log;
 // ANCHOR: tutorial_loop
 /// Serves one client the tutorial's way: one `read` = one message.
 /// Returns when the client closes, says `exit` in a read of its own, or
-/// sends nothing for `patience` (a bound so a demo can never hang).
-pub fn serve_one_read_per_message(stream: TcpStream, log: &Log, patience: Duration) {
-    let mut stream = stream;
-    if stream.set_read_timeout(Some(patience)).is_err() || stream.write_all(b"Welcome!").is_err() {
+/// sends nothing for `wait` (a bound so a demo can never hang).
+pub fn tutorial_loop(mut stream: TcpStream, log: &Log, wait: Duration) {
+    if stream.set_read_timeout(Some(wait)).is_err() {
+        return;
+    }
+    if stream.write_all(b"Welcome!").is_err() {
         return;
     }
     let mut buffer = [0u8; 1024];
@@ -29,9 +31,9 @@ pub fn serve_one_read_per_message(stream: TcpStream, log: &Log, patience: Durati
                 return;
             }
             Ok(n) => n,
-            Err(error) if classify(&error) == ErrorClass::Interrupted => continue,
-            Err(error) => {
-                log.say(format_args!("read failed ({:?}): closing", error.kind()));
+            Err(e) if classify(&e) == ErrorClass::Interrupted => continue,
+            Err(e) => {
+                log.say(format_args!("read failed ({:?}): closing", e.kind()));
                 return;
             }
         };
