@@ -437,3 +437,39 @@ fn shutdown_does_not_wait_for_a_client_that_ignores_it() {
     assert_eq!(line, "Server shutting down, goodbye.\n");
     talker.join().unwrap();
 }
+
+/// Hundreds of connections opened and dropped at once leave no thread
+/// behind: the count of open conversations returns to zero.
+#[test]
+fn rapid_connects_and_disconnects_leak_nothing() {
+    let log = Log::silent();
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = Server::bind(loopback, Config::default(), log).expect("bind");
+    let address = server.local_addr();
+    let open = server.open_connections();
+    let running = Running {
+        address,
+        shutdown: server.shutdown_handle(),
+        log: Log::silent(),
+        thread: thread::spawn(move || server.run()),
+    };
+    for i in 0..300 {
+        let stream = connect(address);
+        if i % 3 == 0 {
+            let _ = (&stream).write_all(b"half a li");
+        }
+    }
+    let good = connect(address);
+    (&good).write_all(b"Zoe\nexit\n").unwrap();
+    assert_eq!(read_all(&good), "Welcome!\nHello, Zoe!\nGoodbye!\n");
+    drop(good);
+    // Bounded wait for the last threads to see their client's FIN.
+    for _ in 0..1000 {
+        if open.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(open.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(running.stop().accepted, 301);
+}
