@@ -321,3 +321,85 @@ fn every_code_block_names_its_language() {
         }
     }
 }
+
+/// The id mdBook gives a heading: lowercase, spaces to `-`, other
+/// punctuation dropped (so "`lesson01`: the tour" becomes "lesson01-the-tour").
+fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn heading_ids(markdown: &str) -> BTreeSet<String> {
+    let mut in_code = false;
+    let mut ids = BTreeSet::new();
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            ids.insert(heading_id(line.trim_start_matches('#').trim()));
+        }
+    }
+    ids
+}
+
+/// Every `[text](target)` and `![alt](target)` outside code blocks.
+fn link_targets(markdown: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut targets = Vec::new();
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        for (at, _) in line.match_indices("](") {
+            let rest = &line[at + 2..];
+            if let Some(end) = rest.find(')') {
+                targets.push(rest[..end].to_string());
+            }
+        }
+    }
+    targets
+}
+
+#[test]
+fn every_internal_link_and_image_resolves() {
+    let mut checked = 0;
+    for (chapter, _) in chapters() {
+        let text = read(&chapter);
+        for target in link_targets(&text) {
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            let (file, fragment) = match target.split_once('#') {
+                Some((file, fragment)) => (file, Some(fragment)),
+                None => (target.as_str(), None),
+            };
+            let path = if file.is_empty() {
+                chapter.clone()
+            } else {
+                root().join("book").join(file)
+            };
+            let where_ = format!("{} links to {target}", chapter.display());
+            assert!(path.exists(), "{where_}: no such file");
+            if let Some(fragment) = fragment {
+                let ids = heading_ids(&read(&path));
+                assert!(ids.contains(fragment), "{where_}: no heading #{fragment}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no internal links found at all");
+}
