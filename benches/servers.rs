@@ -31,6 +31,8 @@ use std::time::{Duration, Instant};
 use common::{machine_note, median, median_f64, percentile, print_table, quick, ratio, verdict};
 use workbook::lesson03::server::serve_threaded;
 use workbook::lesson03::server::{BACKLOG, Config, Log, listen, serve_one_at_a_time};
+use workbook::lesson04;
+use workbook::lesson04::log::Log as Log4;
 
 /// No client of the load test waits longer than this for anything.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -47,6 +49,8 @@ struct Server {
     name: String,
     addr: SocketAddr,
     child: Option<Child>,
+    /// lesson04's protocol: every message ends with a newline.
+    newlines: bool,
 }
 
 impl Drop for Server {
@@ -100,6 +104,7 @@ fn run_rust(name: String, listener: TcpListener, one_at_a_time: bool) -> io::Res
         name,
         addr,
         child: None,
+        newlines: false,
     })
 }
 
@@ -127,6 +132,37 @@ fn lesson03_binary() -> Option<Server> {
         rest.split(' ').next()?.parse().ok()
     };
     child_server("lesson03 (thread per client)", command, port)
+}
+
+/// lesson04's binary, `cargo run --bin lesson04 -- --port 0`: the
+/// newline-framed server with graceful shutdown, logging every line.
+fn lesson04_binary() -> Option<Server> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lesson04"));
+    command.args(["--port", "0"]);
+    // It prints `listening on 127.0.0.1:40123`.
+    let port = |line: &str| {
+        line.strip_prefix("listening on 127.0.0.1:")?
+            .trim()
+            .parse()
+            .ok()
+    };
+    let mut server = child_server("lesson04 (newline-framed)", command, port)?;
+    server.newlines = true;
+    Some(server)
+}
+
+/// lesson04's server on a thread of this process, for the bursts.
+fn lesson04_in_process() -> io::Result<Server> {
+    let server = lesson04::server::Server::bind(localhost(), Default::default(), Log4::silent())?;
+    let addr = server.local_addr();
+    let backlog = lesson04::server::BACKLOG;
+    thread::spawn(move || server.run());
+    Ok(Server {
+        name: format!("lesson04, backlog {backlog}"),
+        addr,
+        child: None,
+        newlines: true,
+    })
 }
 
 /// Starts a server process, learns its port from the first line for
@@ -163,6 +199,7 @@ fn child_server(
         name: name.to_string(),
         addr: (Ipv4Addr::LOCALHOST, port).into(),
         child: Some(child),
+        newlines: false,
     };
     match port_receiver.recv_timeout(Duration::from_secs(10)) {
         Ok(port) => Some(server(port)),
@@ -213,22 +250,42 @@ fn read_message(stream: &mut TcpStream, buffer: &mut [u8]) -> io::Result<usize> 
     }
 }
 
-/// The tutorial's conversation: welcome, `messages` names, exit.
-fn conversation(addr: SocketAddr, id: usize, messages: usize) -> io::Result<ClientTimes> {
+/// lesson04's framing: read until the message's newline.
+fn read_line(stream: &mut TcpStream, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled == 0 || buffer[filled - 1] != b'\n' {
+        if filled == buffer.len() {
+            return Err(io::Error::other("a reply longer than the buffer"));
+        }
+        filled += read_message(stream, &mut buffer[filled..])?;
+    }
+    Ok(filled)
+}
+
+/// The tutorial's conversation: welcome, `messages` names, exit. With
+/// `newlines`, each message ends with `\n` (lesson04's framing).
+fn conversation(
+    addr: SocketAddr,
+    newlines: bool,
+    id: usize,
+    messages: usize,
+) -> io::Result<ClientTimes> {
+    let receive = if newlines { read_line } else { read_message };
+    let end = if newlines { "\n" } else { "" };
     let started = Instant::now();
     let mut stream = connect(addr, CLIENT_TIMEOUT)?;
     let mut buffer = [0u8; 1024];
-    read_message(&mut stream, &mut buffer)?;
+    receive(&mut stream, &mut buffer)?;
     let welcome = started.elapsed();
     let mut round_trips = Vec::with_capacity(messages);
     for message in 0..messages {
         let sent = Instant::now();
-        stream.write_all(format!("client{id}-{message}").as_bytes())?;
-        read_message(&mut stream, &mut buffer)?;
+        stream.write_all(format!("client{id}-{message}{end}").as_bytes())?;
+        receive(&mut stream, &mut buffer)?;
         round_trips.push(sent.elapsed());
     }
     let done = started.elapsed();
-    stream.write_all(b"exit")?;
+    stream.write_all(format!("exit{end}").as_bytes())?;
     Ok(ClientTimes {
         welcome,
         round_trips,
@@ -279,10 +336,12 @@ struct Load {
 
 /// `clients` clients at once, `messages` each.
 fn load(server: &Server, clients: usize, messages: usize) -> Load {
-    let addr = server.addr;
+    let (addr, newlines) = (server.addr, server.newlines);
     let pid = server.child.as_ref().map(Child::id);
     let cpu_before = pid.and_then(cpu_time);
-    let (results, wall) = all_at_once(clients, move |id| conversation(addr, id, messages));
+    let (results, wall) = all_at_once(clients, move |id| {
+        conversation(addr, newlines, id, messages)
+    });
     let cpu_after = pid.and_then(cpu_time);
     let mut round_trips = Vec::new();
     let mut welcomes = Vec::new();
@@ -336,15 +395,17 @@ enum BurstOutcome {
 }
 
 /// A burst client: connect, read the welcome, one name, its reply.
-fn burst_client(addr: SocketAddr) -> BurstOutcome {
+fn burst_client(addr: SocketAddr, newlines: bool) -> BurstOutcome {
+    let receive = if newlines { read_line } else { read_message };
+    let end = if newlines { "\n" } else { "" };
     let started = Instant::now();
     let served = (|| -> io::Result<()> {
         let mut stream = connect(addr, BURST_LIMIT)?;
         let mut buffer = [0u8; 1024];
-        read_message(&mut stream, &mut buffer)?;
-        stream.write_all(b"Burst")?;
-        read_message(&mut stream, &mut buffer)?;
-        stream.write_all(b"exit")
+        receive(&mut stream, &mut buffer)?;
+        stream.write_all(format!("Burst{end}").as_bytes())?;
+        receive(&mut stream, &mut buffer)?;
+        stream.write_all(format!("exit{end}").as_bytes())
     })();
     match served {
         Ok(()) => BurstOutcome::Served(started.elapsed()),
@@ -359,8 +420,9 @@ struct Burst {
     slowest: Duration,
 }
 
-fn burst(addr: SocketAddr, clients: usize) -> Burst {
-    let (results, _) = all_at_once(clients, move |_| burst_client(addr));
+fn burst(server: &Server, clients: usize) -> Burst {
+    let (addr, newlines) = (server.addr, server.newlines);
+    let (results, _) = all_at_once(clients, move |_| burst_client(addr, newlines));
     let mut served = Vec::new();
     for result in results {
         if let Some(BurstOutcome::Served(time)) = result {
@@ -393,7 +455,12 @@ fn bursts(runs: usize, clients: usize) {
         BURST_LIMIT.as_secs()
     );
     type Start = fn() -> io::Result<Server>;
-    let servers: [Start; 3] = [|| lesson03(BACKLOG), lesson03_std_backlog, || lesson03(5)];
+    let servers: [Start; 4] = [
+        || lesson03(BACKLOG),
+        lesson03_std_backlog,
+        || lesson03(5),
+        lesson04_in_process,
+    ];
     let mut rows = Vec::new();
     for start in servers {
         let mut results = Vec::new();
@@ -404,7 +471,7 @@ fn bursts(runs: usize, clients: usize) {
                 break;
             };
             name = server.name.clone();
-            results.push(burst(server.addr, clients));
+            results.push(burst(&server, clients));
         }
         let list =
             |f: &dyn Fn(&Burst) -> String| results.iter().map(f).collect::<Vec<_>>().join(", ");
@@ -517,28 +584,49 @@ fn sweep(runs: usize, messages: usize, servers: &[Server], counts: &[usize]) -> 
     series
 }
 
+/// `--section NAME` runs only that part (bursts, load or plot); without
+/// it, bursts and load run, and the plot too when `--write-svg` is given.
+fn section(name: &str) -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--section") {
+        Some(i) => args.get(i + 1).is_some_and(|wanted| wanted == name),
+        None => name != "plot" || common::flag("--write-svg"),
+    }
+}
+
 fn main() {
     let quick = quick();
     println!("servers: {}", machine_note());
     let (runs, burst_clients) = if quick { (1, 300) } else { (3, 1000) };
-    bursts(runs, burst_clients);
-
-    let mut servers = Vec::new();
-    servers.extend(lesson03_binary());
-    servers.extend(python());
-    servers.extend(single_thread().ok());
+    if section("bursts") {
+        bursts(runs, burst_clients);
+    }
     let (clients, messages) = if quick { (100, 10) } else { (500, 20) };
-    throughput(runs, clients, messages, &servers);
-
-    if common::flag("--write-svg") {
+    if section("load") {
+        let mut servers = Vec::new();
+        servers.extend(lesson03_binary());
+        servers.extend(python());
+        servers.extend(lesson04_binary());
+        servers.extend(single_thread().ok());
+        throughput(runs, clients, messages, &servers);
+    }
+    if section("plot") {
+        // The three designs of the plot: one at a time, a thread per
+        // client in Rust, and the same in Python.
+        let mut servers = Vec::new();
+        servers.extend(single_thread().ok());
+        servers.extend(lesson03_binary());
+        servers.extend(python());
         let counts = [1, 2, 5, 10, 20, 50, 100, 200, 500];
         let series = sweep(runs, messages, &servers, &counts);
         let names: Vec<&str> = servers.iter().map(|s| s.name.as_str()).collect();
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/diagrams/throughput.svg");
         let svg = plot::svg(&counts, &names, &series, messages);
-        match std::fs::write(&path, svg) {
-            Ok(()) => println!("\nwrote {}", path.display()),
-            Err(error) => println!("\ncannot write {}: {error}", path.display()),
+        if common::flag("--write-svg") {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/diagrams/throughput.svg");
+            match std::fs::write(&path, svg) {
+                Ok(()) => println!("\nwrote {}", path.display()),
+                Err(error) => println!("\ncannot write {}: {error}", path.display()),
+            }
         }
     }
 }

@@ -77,10 +77,17 @@ pub struct Server {
     open: Arc<AtomicUsize>,
 }
 
+// ANCHOR: backlog
+/// The listen backlog: lesson03's 1024, chosen with `socket2`. std's
+/// `TcpListener::bind` asks for 128, and a burst of a thousand clients
+/// then waits on SYN retransmissions (chapter 5, "The backlog").
+pub const BACKLOG: i32 = crate::lesson03::server::BACKLOG;
+// ANCHOR_END: backlog
+
 impl Server {
     /// Binds the listening socket and logs where it listens.
     pub fn bind(address: SocketAddr, config: Config, log: Log) -> io::Result<Server> {
-        let listener = TcpListener::bind(address)?;
+        let listener = crate::lesson03::server::listen(address, BACKLOG)?;
         let local = listener.local_addr()?;
         log.say(format_args!("listening on {local}"));
         Ok(Server {
