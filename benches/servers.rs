@@ -77,29 +77,43 @@ fn localhost() -> SocketAddr {
 /// lesson03's server (thread per client) with the given backlog.
 fn lesson03(backlog: i32) -> io::Result<Server> {
     let listener = listen(localhost(), backlog)?;
-    run_rust(format!("lesson03, backlog {backlog}"), listener, false)
+    run_rust(format!("lesson03, backlog {backlog}"), listener)
 }
 
 /// lesson03's server code on a listener from std's `TcpListener::bind`,
 /// which always asks for a backlog of 128.
 fn lesson03_std_backlog() -> io::Result<Server> {
     let listener = TcpListener::bind(localhost())?;
-    run_rust("lesson03 on std's bind (128)".into(), listener, false)
+    run_rust("lesson03 on std's bind (128)".into(), listener)
 }
 
-/// lesson03's `demo --single-thread` server: one connection at a time.
-fn single_thread() -> io::Result<Server> {
+/// lesson03's `demo --single-thread` server, one connection at a time,
+/// in a process of its own: this very benchmark, started again with
+/// `--one-at-a-time-server` (see `main`).
+fn single_thread() -> Option<Server> {
+    let exe = std::env::current_exe().ok()?;
+    let mut command = Command::new(exe);
+    command.arg(ONE_AT_A_TIME);
+    let port = |line: &str| line.strip_prefix("Listening on port ")?.trim().parse().ok();
+    child_server("one at a time (lesson03)", command, port)
+}
+
+const ONE_AT_A_TIME: &str = "--one-at-a-time-server";
+
+/// The child process of `single_thread`: serves until its standard
+/// input closes, which happens when the benchmark ends, however it ends.
+fn one_at_a_time_server() -> io::Result<()> {
     let listener = listen(localhost(), BACKLOG)?;
-    run_rust("one at a time (lesson03)".into(), listener, true)
+    println!("Listening on port {}", listener.local_addr()?.port());
+    thread::spawn(move || serve_one_at_a_time(listener, quiet_config()));
+    io::copy(&mut io::stdin(), &mut io::sink())?;
+    Ok(())
 }
 
-fn run_rust(name: String, listener: TcpListener, one_at_a_time: bool) -> io::Result<Server> {
+fn run_rust(name: String, listener: TcpListener) -> io::Result<Server> {
     let addr = listener.local_addr()?;
     let config = quiet_config();
-    thread::spawn(move || match one_at_a_time {
-        true => serve_one_at_a_time(listener, config),
-        false => serve_threaded(listener, config),
-    });
+    thread::spawn(move || serve_threaded(listener, config));
     Ok(Server {
         name,
         addr,
@@ -173,8 +187,10 @@ fn child_server(
     mut command: Command,
     port: impl Fn(&str) -> Option<u16> + Send + 'static,
 ) -> Option<Server> {
+    // Its standard input is a pipe nobody writes to: it closes when this
+    // process ends, which tells our own child servers to stop.
     let spawned = command
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn();
@@ -558,12 +574,36 @@ fn throughput(runs: usize, clients: usize, messages: usize, servers: &[Server]) 
             verdict(whole <= 1.0 / 3.0)
         );
     }
+    let lesson04 = servers.iter().position(|s| s.name.starts_with("lesson04"));
+    if let (Some(i), Some(ours)) = (lesson04, results.first()) {
+        let slower = ours.messages_per_s / results[i].messages_per_s;
+        println!(
+            "target: lesson04 within 1.3x of lesson03's msgs/s: {slower:.2}x, {}",
+            verdict(slower <= 1.3)
+        );
+    }
 }
 
 /// Messages per second for each number of clients, for the plot.
+/// Messages per second over rounds of `clients` conversations, until
+/// `total` messages are sent: a round of one client is over too soon to
+/// time on its own, so every point sends about the same number.
+fn sustained_rate(server: &Server, clients: usize, messages: usize, total: usize) -> f64 {
+    let rounds = (total / (clients * messages)).max(1);
+    // Every round sends the same number of messages, so the rate over
+    // all rounds is the harmonic mean of the rounds' rates.
+    let seconds_per_message: f64 = (0..rounds)
+        .map(|_| 1.0 / load(server, clients, messages).messages_per_s)
+        .sum();
+    rounds as f64 / seconds_per_message
+}
+
 fn sweep(runs: usize, messages: usize, servers: &[Server], counts: &[usize]) -> Vec<Vec<f64>> {
+    let total = 10_000;
     println!(
-        "\n## Messages per second against concurrent clients ({messages} messages each, median of {runs})\n"
+        "\n## Messages per second against concurrent clients\n\
+         (rounds of conversations of {messages} messages, about {total} messages \
+         in all per point, median of {runs})\n"
     );
     let mut header = vec!["server".to_string()];
     header.extend(counts.iter().map(|c| c.to_string()));
@@ -572,7 +612,10 @@ fn sweep(runs: usize, messages: usize, servers: &[Server], counts: &[usize]) -> 
     for server in servers {
         let points: Vec<f64> = counts
             .iter()
-            .map(|&clients| load_median(server, clients, messages, runs).messages_per_s)
+            .map(|&clients| {
+                let rates = (0..runs).map(|_| sustained_rate(server, clients, messages, total));
+                median_f64(rates.collect())
+            })
             .collect();
         let mut row = vec![server.name.clone()];
         row.extend(points.iter().map(|p| format!("{p:.0}")));
@@ -595,6 +638,12 @@ fn section(name: &str) -> bool {
 }
 
 fn main() {
+    if common::flag(ONE_AT_A_TIME) {
+        if let Err(error) = one_at_a_time_server() {
+            eprintln!("one-at-a-time server: {error}");
+        }
+        return;
+    }
     let quick = quick();
     println!("servers: {}", machine_note());
     let (runs, burst_clients) = if quick { (1, 300) } else { (3, 1000) };
@@ -607,14 +656,14 @@ fn main() {
         servers.extend(lesson03_binary());
         servers.extend(python());
         servers.extend(lesson04_binary());
-        servers.extend(single_thread().ok());
+        servers.extend(single_thread());
         throughput(runs, clients, messages, &servers);
     }
     if section("plot") {
         // The three designs of the plot: one at a time, a thread per
         // client in Rust, and the same in Python.
         let mut servers = Vec::new();
-        servers.extend(single_thread().ok());
+        servers.extend(single_thread());
         servers.extend(lesson03_binary());
         servers.extend(python());
         let counts = [1, 2, 5, 10, 20, 50, 100, 200, 500];
