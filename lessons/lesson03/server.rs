@@ -77,7 +77,9 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
     let domain = Domain::for_address(addr);
     let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind again at once, even while connections
-    // of its previous run linger in TIME_WAIT (std does the same).
+    // of its previous run linger in TIME_WAIT (std does the same). Only on
+    // Unix: on Windows the option lets another program take the port.
+    #[cfg(unix)]
     socket.set_reuse_address(true)?;
     socket.bind(&addr.into())?;
     socket.listen(backlog)?;
