@@ -92,24 +92,23 @@ fn parse_octet(digits: &[u8], group: usize) -> Result<u8, Ipv4Error> {
     if digits.is_empty() {
         return Err(Ipv4Error::EmptyGroup { group });
     }
-    if !digits.iter().all(u8::is_ascii_digit) {
-        let not_digit = |c: &char| !c.is_ascii_digit();
-        let found = text().chars().find(not_digit).unwrap_or_default();
-        return Err(Ipv4Error::NotADigit { group, found });
+    // One pass over the bytes: check that each is a digit, and add it to
+    // the value. On a very long group the value would overflow a `u32`;
+    // the saturating operations stop at `u32::MAX` instead, which is
+    // too large all the same.
+    let mut value: u32 = 0;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            let not_digit = |c: &char| !c.is_ascii_digit();
+            let found = text().chars().find(not_digit).unwrap_or_default();
+            return Err(Ipv4Error::NotADigit { group, found });
+        }
+        let digit = u32::from(byte - b'0');
+        value = value.saturating_mul(10).saturating_add(digit);
     }
     if digits.len() > 1 && digits[0] == b'0' {
         let text = text();
         return Err(Ipv4Error::LeadingZero { group, text });
-    }
-    // At most three digits fit below 256; checking the length first also
-    // keeps a very long group from overflowing the arithmetic below.
-    if digits.len() > 3 {
-        let text = text();
-        return Err(Ipv4Error::TooLarge { group, text });
-    }
-    let mut value: u32 = 0;
-    for digit in digits {
-        value = value * 10 + u32::from(digit - b'0');
     }
     u8::try_from(value).map_err(|_| Ipv4Error::TooLarge {
         group,
