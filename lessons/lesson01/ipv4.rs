@@ -64,9 +64,10 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
     if text.is_empty() {
         return Err(Ipv4Error::Empty);
     }
-    // An address is ASCII text, so we work on its bytes: checking and
+    // A valid address is all ASCII, so we work on its bytes: checking and
     // splitting bytes is several times cheaper than doing the same with
     // `char`s, which may be up to four bytes long and must be decoded.
+    // (Any other character is not a digit, and is reported as one.)
     // Count the groups first, so the error for `1.2.3` is about the count.
     let dots = text.bytes().filter(|&byte| byte == b'.').count();
     let found = dots + 1;
