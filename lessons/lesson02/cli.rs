@@ -23,6 +23,9 @@ from that server: http://HOST[:PORT][/PATH], or just HOST.
                  until the server closes, split at the first empty line,
                  save the rest as it is
   --timeout SECS give up after SECS seconds without progress (default 10)
+  --max-body BYTES
+                 refuse a body longer than BYTES (default 1073741824,
+                 1 GiB)
   -h, --help     show this help
 
 https:// is not supported: TLS is beyond this lesson.";
@@ -82,6 +85,10 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                     })?;
                 options.limits.timeout = Duration::from_secs(secs);
             }
+            "--max-body" => {
+                let text = value(arg)?;
+                options.limits.max_body = parse_max_body(&text)?;
+            }
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(format!("unknown option {flag:?}; see --help"));
             }
@@ -90,6 +97,15 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
     }
     let source = source.unwrap_or_else(|| Source::Local("/".into()));
     Ok(Command::Fetch { source, options })
+}
+
+/// Reads `--max-body`: whole bytes, digits only, at most 1 TiB.
+fn parse_max_body(text: &str) -> Result<u64, String> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    text.parse::<u64>()
+        .ok()
+        .filter(|&n| digits && n <= 1 << 40)
+        .ok_or_else(|| format!("--max-body takes a number of bytes, 0 to 2^40, not {text:?}"))
 }
 
 #[cfg(test)]
@@ -103,15 +119,23 @@ mod tests {
 
     #[test]
     fn reads_sources_and_options() {
-        let Ok(Command::Fetch { source, options }) =
-            parse(&["--naive", "-o", "x.html", "--timeout", "2", "example.com"])
-        else {
+        let Ok(Command::Fetch { source, options }) = parse(&[
+            "--naive",
+            "-o",
+            "x.html",
+            "--timeout",
+            "2",
+            "--max-body",
+            "5",
+            "example.com",
+        ]) else {
             panic!("should parse");
         };
         assert_eq!(source, Source::Url("example.com".into()));
         assert!(options.naive);
         assert_eq!(options.output, Some(PathBuf::from("x.html")));
         assert_eq!(options.limits.timeout, Duration::from_secs(2));
+        assert_eq!(options.limits.max_body, 5);
         assert!(
             matches!(parse(&[]), Ok(Command::Fetch { source: Source::Local(p), .. }) if p == "/")
         );
@@ -128,6 +152,9 @@ mod tests {
             &["--local", "chunked"],
             &["--timeout", "0"],
             &["--timeout", "x"],
+            &["--max-body", "+5"],
+            &["--max-body", "1099511627777"],
+            &["--max-body"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }
