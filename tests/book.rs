@@ -257,3 +257,149 @@ fn every_transcript_snapshot_is_shown_in_the_book() {
         }
     }
 }
+
+/// Every teaching chapter has the same shape, so a reader always knows
+/// where to look: what you will learn, how to run the lesson, its pinned
+/// transcript, code from the sources, a pitfall, exercises, further reading.
+#[test]
+fn every_teaching_chapter_has_the_same_shape() {
+    for (path, numbered) in chapters() {
+        if !numbered {
+            continue;
+        }
+        let text = read(&path);
+        let name = path.display();
+        let has = |needle: &str| text.contains(needle);
+        assert!(
+            has("\n## What you will learn\n"),
+            "{name}: no 'What you will learn'"
+        );
+        assert!(has("\n## Run it\n"), "{name}: no 'Run it' section");
+        assert!(
+            has("{{#include ../tests/snapshots/lesson"),
+            "{name}: shows no transcript"
+        );
+        assert!(
+            has("{{#include ../lessons/") || has("{{#include ../exercises/src/"),
+            "{name}: includes no code from the sources"
+        );
+        assert!(
+            has("\n> [!"),
+            "{name}: no admonition (> [!NOTE], > [!WARNING], ...)"
+        );
+        let exercises = text.find("\n## Exercises\n");
+        let reading = text.find("\n## Further reading\n");
+        assert!(exercises.is_some(), "{name}: no Exercises section");
+        assert!(
+            reading > exercises,
+            "{name}: Further reading must follow Exercises"
+        );
+        let section = &text[exercises.unwrap_or(0)..reading.unwrap_or(text.len())];
+        assert!(
+            section.contains("cargo test -p exercises --test "),
+            "{name}: the Exercises section does not say how to check them"
+        );
+    }
+}
+
+#[test]
+fn every_code_block_names_its_language() {
+    for (path, _) in chapters() {
+        let mut open = false;
+        for (number, line) in read(&path).lines().enumerate() {
+            let Some(info) = line.trim_start().strip_prefix("```") else {
+                continue;
+            };
+            if !open && info.trim().is_empty() {
+                panic!(
+                    "{}:{}: a code block without a language",
+                    path.display(),
+                    number + 1
+                );
+            }
+            open = !open;
+        }
+    }
+}
+
+/// The id mdBook gives a heading: lowercase, spaces to `-`, other
+/// punctuation dropped (so "`lesson01`: the tour" becomes "lesson01-the-tour").
+fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn heading_ids(markdown: &str) -> BTreeSet<String> {
+    let mut in_code = false;
+    let mut ids = BTreeSet::new();
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            ids.insert(heading_id(line.trim_start_matches('#').trim()));
+        }
+    }
+    ids
+}
+
+/// Every `[text](target)` and `![alt](target)` outside code blocks.
+fn link_targets(markdown: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut targets = Vec::new();
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        for (at, _) in line.match_indices("](") {
+            let rest = &line[at + 2..];
+            if let Some(end) = rest.find(')') {
+                targets.push(rest[..end].to_string());
+            }
+        }
+    }
+    targets
+}
+
+#[test]
+fn every_internal_link_and_image_resolves() {
+    let mut checked = 0;
+    for (chapter, _) in chapters() {
+        let text = read(&chapter);
+        for target in link_targets(&text) {
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            let (file, fragment) = match target.split_once('#') {
+                Some((file, fragment)) => (file, Some(fragment)),
+                None => (target.as_str(), None),
+            };
+            let path = if file.is_empty() {
+                chapter.clone()
+            } else {
+                root().join("book").join(file)
+            };
+            let where_ = format!("{} links to {target}", chapter.display());
+            assert!(path.exists(), "{where_}: no such file");
+            if let Some(fragment) = fragment {
+                let ids = heading_ids(&read(&path));
+                assert!(ids.contains(fragment), "{where_}: no heading #{fragment}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no internal links found at all");
+}

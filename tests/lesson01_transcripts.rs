@@ -26,6 +26,7 @@ fn help() {
 #[rstest]
 #[case::ipv4("lesson01_ipv4", &["10.0.0.7", "0.0.0.0", "255.255.255.255", "224.0.0.251"])]
 #[case::ipv6("lesson01_ipv6", &["fe80::1", "2001:db8:0:0:1:0:0:1", "FF02::FB", "::"])]
+#[case::connection("lesson01_connection", &["192.0.2.7:51324", "198.51.100.80:80"])]
 #[case::sockets("lesson01_sockets", &["127.0.0.1:9999", "0.0.0.0:0", "[fe80::1%2]:22"])]
 fn valid(#[case] name: &str, #[case] args: &[&str]) {
     snapshot(name, args);

@@ -1,0 +1,114 @@
+//! lesson04's transcripts, pinned: every demo scenario, both sides of the
+//! conversation. The book shows these same files.
+
+mod common;
+
+use common::{transcript, transcript_settings};
+use rstest::rstest;
+
+const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
+
+/// Runs the binary and pins its transcript.
+fn snapshot(name: &str, args: &[&str]) {
+    let dir = std::env::temp_dir();
+    let text = transcript(BIN, args, &dir);
+    transcript_settings().bind(|| insta::assert_snapshot!(name, text));
+}
+
+/// The same for a demo, whose ports change on every run (the OS picks
+/// them): they are replaced by `PORT`.
+fn demo_snapshot(name: &str, args: &[&str]) {
+    let dir = std::env::temp_dir();
+    let text = transcript(BIN, args, &dir);
+    let mut settings = transcript_settings();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[rstest]
+#[case::exit("lesson04_demo_exit", "exit")]
+#[case::eof("lesson04_demo_eof", "eof")]
+#[case::half_close("lesson04_demo_half_close", "half-close")]
+#[case::reset("lesson04_demo_reset", "reset")]
+#[case::idle("lesson04_demo_idle", "idle")]
+#[case::shutdown("lesson04_demo_shutdown", "shutdown")]
+#[case::framing("lesson04_demo_framing", "framing")]
+fn demo(#[case] name: &str, #[case] scenario: &str) {
+    demo_snapshot(name, &["demo", scenario]);
+}
+
+/// A scenario can be named by its number too.
+#[test]
+fn demo_by_number_is_the_same_run() {
+    let dir = std::env::temp_dir();
+    let by_name = common::run(BIN, &["demo", "eof"], &dir);
+    let by_number = common::run(BIN, &["demo", "2"], &dir);
+    assert!(by_name.status.success() && by_number.status.success());
+    let ports = |text: &str| {
+        text.split_whitespace()
+            .map(|word| word.split(':').next().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ports(&by_name.output), ports(&by_number.output));
+}
+
+#[test]
+fn demo_list() {
+    snapshot("lesson04_demo_list", &["demo"]);
+}
+
+#[test]
+fn help() {
+    snapshot("lesson04_help", &["--help"]);
+}
+
+/// Mistakes on the command line: one clear line each, exit status 2.
+#[test]
+fn usage_errors() {
+    snapshot("lesson04_usage_errors", &["demo", "nosuch"]);
+    for args in [
+        &["--port", "70000"][..],
+        &["--idle-timeout", "0"],
+        &["client", "two\nlines"],
+        &["--verbose"],
+    ] {
+        let run = common::run(BIN, args, &std::env::temp_dir());
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.output);
+        assert!(
+            run.output.starts_with("error: "),
+            "{args:?}: {}",
+            run.output
+        );
+        assert_eq!(run.output.lines().count(), 2, "{args:?}: {}", run.output);
+    }
+}
+
+/// The client with no server to talk to: one line, exit status 1.
+#[test]
+fn client_without_a_server() {
+    // A socket bound but not listening holds a port that refuses every
+    // connection, and that no test running in parallel can take.
+    use socket2::{Domain, Socket, Type};
+    let holder = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    holder.bind(&loopback.into()).unwrap();
+    let port = holder
+        .local_addr()
+        .unwrap()
+        .as_socket()
+        .map(|address| address.port())
+        .unwrap();
+    let run = common::run(
+        BIN,
+        &["client", "--port", &port.to_string()],
+        &std::env::temp_dir(),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", run.output);
+    assert_eq!(run.output.lines().count(), 1, "{}", run.output);
+    assert!(
+        run.output
+            .starts_with(&format!("error: cannot connect to 127.0.0.1:{port}")),
+        "{}",
+        run.output
+    );
+}
