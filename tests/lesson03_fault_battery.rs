@@ -7,12 +7,13 @@
 mod server;
 
 use server::ServerProcess;
-use workbook::robustness::{server_faults, table};
+use workbook::robustness::server_faults::{self, Lesson};
+use workbook::robustness::table;
 
 #[test]
 fn lesson03_survives_the_fault_battery() {
     let mut server = ServerProcess::start(&["--idle-timeout", "5"]);
-    let report = server_faults::run(server.addr, server.pid());
+    let report = server_faults::run(Lesson::Lesson03, server.addr, server.pid());
     let summary = format!(
         "{}\ngood conversations: {} of {} right; threads/fds {:?} -> {:?} \
          (peak {} threads)",

@@ -2,13 +2,15 @@
 //! time, that `cargo test` runs and `cargo run --release --example
 //! robustness` prints as a table (the book's appendix shows it).
 //!
-//! - [`server_faults`]: bad clients against lesson03's server, while a
-//!   well-behaved client keeps talking to it; afterwards the server's
-//!   threads and file descriptors must be back where they started.
+//! - [`server_faults`]: bad clients against lesson03's and lesson04's
+//!   servers, while a well-behaved client keeps talking to them;
+//!   afterwards each server's threads and file descriptors must be back
+//!   where they started.
 //! - [`client_faults`]: misbehaving HTTP servers against lesson02's
 //!   client; each must end in one clear error line and no file.
 
 pub mod client_faults;
+pub mod process;
 pub mod server_faults;
 
 use std::time::Duration;
@@ -46,15 +48,16 @@ impl Outcome {
     }
 }
 
-/// A Markdown table of outcomes: case, tried, survived, detail.
+/// A Markdown table of outcomes: case, tried, survived, time, detail.
 pub fn table(outcomes: &[Outcome]) -> String {
-    let mut text = String::from("| Case | Tried | Survived | What happened |\n");
-    text.push_str("|---|---:|:---:|---|\n");
+    let mut text = String::from("| Case | Tried | Survived | Time | What happened |\n");
+    text.push_str("|---|---:|:---:|---:|---|\n");
     for o in outcomes {
         let mark = if o.survived { "yes" } else { "**NO**" };
         let detail = o.detail.replace('|', "\\|");
+        let ms = o.elapsed.as_millis();
         text.push_str(&format!(
-            "| {} | {} | {mark} | {detail} |\n",
+            "| {} | {} | {mark} | {ms} ms | {detail} |\n",
             o.case, o.tried
         ));
     }
