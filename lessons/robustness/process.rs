@@ -67,6 +67,19 @@ impl ServerChild {
         matches!(self.child.try_wait(), Ok(None))
     }
 
+    /// Waits (at most 10 s) until the server printed a line containing
+    /// `text`; says whether it did.
+    pub fn wait_for(&self, text: &str) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if self.log().iter().any(|line| line.contains(text)) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
     /// Every line the server printed so far.
     pub fn log(&self) -> Vec<String> {
         self.log

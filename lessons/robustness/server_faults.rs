@@ -142,7 +142,7 @@ pub fn run(lesson: Lesson, addr: SocketAddr, pid: u32) -> Report {
     let mut outcomes = Vec::new();
     for (name, case) in cases {
         let start = Instant::now();
-        let (tried, result) = case(lesson, addr);
+        let (tried, result) = case(&Target { lesson, addr, pid });
         // The server must still serve a newcomer right after each case.
         let result = result.and_then(|detail| {
             check_conversation(lesson, addr)
@@ -168,7 +168,14 @@ pub fn run(lesson: Lesson, addr: SocketAddr, pid: u32) -> Report {
 
 /// A case: returns how many connections it made, and what the server
 /// did (`Ok`) or what it got wrong (`Err`).
-type Case = fn(Lesson, SocketAddr) -> (usize, Result<String, String>);
+type Case = fn(&Target) -> (usize, Result<String, String>);
+
+/// The server a case talks to.
+pub struct Target {
+    pub lesson: Lesson,
+    pub addr: SocketAddr,
+    pub pid: u32,
+}
 
 /// The well-behaved client: one conversation after another until told
 /// to stop, counting the right ones. It also samples the server's thread
@@ -254,7 +261,8 @@ pub fn check_conversation(lesson: Lesson, addr: SocketAddr) -> Result<(), String
     expect(&mut stream, &lesson.goodbye())
 }
 
-fn invalid_utf8(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn invalid_utf8(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let result = (|| {
         let mut stream = open(addr)?;
         expect(&mut stream, &lesson.welcome())?;
@@ -276,7 +284,8 @@ fn invalid_utf8(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, Stri
 /// lesson03 takes one read as one message, so each half is a message of
 /// its own, and not text: it must say so clearly, once per half (and
 /// greet the whole name sent in one write).
-fn split_character(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn split_character(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let name = "张伟";
     let result = (|| {
         let mut stream = open(addr)?;
@@ -309,7 +318,8 @@ fn split_character(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, S
     (1, result)
 }
 
-fn one_mebibyte(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn one_mebibyte(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let result = (|| {
         let mut stream = open(addr)?;
         let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
@@ -338,7 +348,8 @@ fn one_mebibyte(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, Stri
 }
 
 /// Twenty bytes, one per 100 ms: a slow typist, or a "slowloris".
-fn one_byte_at_a_time(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn one_byte_at_a_time(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let letters = &b"abcdefghijklmnopqrst"[..SLOW_BYTES];
     let result = (|| {
         let mut stream = open(addr)?;
@@ -369,7 +380,8 @@ fn one_byte_at_a_time(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String
     (1, result)
 }
 
-fn connect_and_close(_: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn connect_and_close(target: &Target) -> (usize, Result<String, String>) {
+    let addr = target.addr;
     let count = 50;
     for _ in 0..count {
         if let Err(e) = open(addr) {
@@ -381,7 +393,8 @@ fn connect_and_close(_: Lesson, addr: SocketAddr) -> (usize, Result<String, Stri
 
 /// SO_LINGER with a zero timeout makes `close` send a reset (RST). Half
 /// reset after the welcome, half at once, before the server wrote it.
-fn reset(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn reset(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let count = 20;
     let result = (|| {
         for i in 0..count {
@@ -400,7 +413,8 @@ fn reset(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
 
 /// The client sends a name and shuts down its writing side (FIN): the
 /// server answers, reads the end of the stream, and closes.
-fn half_close(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn half_close(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let result = (|| {
         let mut stream = open(addr)?;
         expect(&mut stream, &lesson.welcome())?;
@@ -421,7 +435,8 @@ fn half_close(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String
     (1, result)
 }
 
-fn concurrent(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn concurrent(target: &Target) -> (usize, Result<String, String>) {
+    let (lesson, addr) = (target.lesson, target.addr);
     let result = (|| {
         let mut streams = Vec::new();
         for _ in 0..CONCURRENT {
@@ -435,7 +450,12 @@ fn concurrent(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String
             send(stream, &lesson.message(&name))?;
             expect(stream, &lesson.greeting(&name))?;
         }
-        Ok(format!("all {CONCURRENT} welcomed and answered"))
+        let threads = threads_and_fds(target.pid)
+            .map_or_else(|| "?".to_string(), |(threads, _)| threads.to_string());
+        Ok(format!(
+            "all {CONCURRENT} welcomed and answered; {threads} server \
+             threads while all were open"
+        ))
     })();
     (CONCURRENT, result)
 }
@@ -443,7 +463,8 @@ fn concurrent(lesson: Lesson, addr: SocketAddr) -> (usize, Result<String, String
 /// Connect and close, as fast as we can, one after the other. A connect
 /// that takes a second or more met a full listen queue: the kernel
 /// dropped our SYN and TCP sent it again after its 1 s timer.
-fn rapid(_: Lesson, addr: SocketAddr) -> (usize, Result<String, String>) {
+fn rapid(target: &Target) -> (usize, Result<String, String>) {
+    let addr = target.addr;
     let deadline = Instant::now() + RAPID_LIMIT;
     let (mut done, mut resent) = (0, 0);
     while done < RAPID && Instant::now() < deadline {
