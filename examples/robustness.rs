@@ -59,9 +59,10 @@ fn main() -> ExitCode {
     let outcomes = client_faults::run(&client_faults::in_process);
     println!("{}", table(&outcomes));
     println!(
-        "- Client limits: --timeout {} s, --max-body {} bytes; battery \
-         time {:.1} s.\n",
+        "- Client limits: --timeout {} s, --max-time {} s, --max-body {} \
+         bytes; battery time {:.1} s.\n",
         client_faults::TIMEOUT_SECS,
+        client_faults::MAX_TIME_SECS,
         client_faults::MAX_BODY,
         client_started.elapsed().as_secs_f64()
     );

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use workbook::robustness::client_faults::{self, ClientRun, MAX_BODY, TIMEOUT_SECS};
+use workbook::robustness::client_faults::{self, ClientRun, MAX_BODY, MAX_TIME_SECS, TIMEOUT_SECS};
 use workbook::robustness::table;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");
@@ -19,6 +19,7 @@ fn binary(url: &str, output: &Path) -> ClientRun {
     let dir = output.parent().expect("the output has a directory");
     let out = output.to_string_lossy();
     let (timeout, max_body) = (TIMEOUT_SECS.to_string(), MAX_BODY.to_string());
+    let max_time = MAX_TIME_SECS.to_string();
     let args = [
         url,
         "-o",
@@ -27,6 +28,8 @@ fn binary(url: &str, output: &Path) -> ClientRun {
         &timeout,
         "--max-body",
         &max_body,
+        "--max-time",
+        &max_time,
     ];
     let run = common::run(BIN, &args, dir);
     let code = run.status.code();

@@ -23,6 +23,9 @@ from that server: http://HOST[:PORT][/PATH], or just HOST.
                  until the server closes, split at the first empty line,
                  save the rest as it is
   --timeout SECS give up after SECS seconds without progress (default 10)
+  --max-time SECS
+                 give up when the whole fetch takes over SECS seconds,
+                 however steadily the bytes trickle in (default 600)
   --max-body BYTES
                  refuse a body longer than BYTES (default 1073741824,
                  1 GiB)
@@ -85,6 +88,17 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                     })?;
                 options.limits.timeout = Duration::from_secs(secs);
             }
+            "--max-time" => {
+                let text = value(arg)?;
+                let secs = text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=86400).contains(s))
+                    .ok_or_else(|| {
+                        format!("--max-time takes whole seconds, 1 to 86400, not {text:?}")
+                    })?;
+                options.limits.max_time = Duration::from_secs(secs);
+            }
             "--max-body" => {
                 let text = value(arg)?;
                 options.limits.max_body = parse_max_body(&text)?;
@@ -127,6 +141,8 @@ mod tests {
             "2",
             "--max-body",
             "5",
+            "--max-time",
+            "7",
             "example.com",
         ]) else {
             panic!("should parse");
@@ -136,6 +152,7 @@ mod tests {
         assert_eq!(options.output, Some(PathBuf::from("x.html")));
         assert_eq!(options.limits.timeout, Duration::from_secs(2));
         assert_eq!(options.limits.max_body, 5);
+        assert_eq!(options.limits.max_time, Duration::from_secs(7));
         assert!(
             matches!(parse(&[]), Ok(Command::Fetch { source: Source::Local(p), .. }) if p == "/")
         );
@@ -155,6 +172,8 @@ mod tests {
             &["--max-body", "+5"],
             &["--max-body", "1099511627777"],
             &["--max-body"],
+            &["--max-time", "0"],
+            &["--max-time", "1.5"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }

@@ -21,6 +21,8 @@ use super::Outcome;
 pub const MAX_BODY: u64 = 1 << 20;
 /// The client's timeout (`--timeout`), in seconds.
 pub const TIMEOUT_SECS: u64 = 1;
+/// The client's limit on the whole fetch (`--max-time`), in seconds.
+pub const MAX_TIME_SECS: u64 = 2;
 /// A misbehaving server stops on its own after this long.
 const SERVER_LIMIT: Duration = Duration::from_secs(15);
 
@@ -34,6 +36,9 @@ pub enum Behaviour {
     /// Sends this head, then `piece` again and again, forever (until
     /// the client goes away, or `SERVER_LIMIT`).
     Endless { head: Vec<u8>, piece: Vec<u8> },
+    /// Sends this head, then one byte per `pace`, forever: each byte
+    /// comes well within the client's read timeout.
+    Drip { head: Vec<u8>, pace: Duration },
 }
 
 /// What the client must do.
@@ -149,11 +154,20 @@ pub fn cases() -> Vec<Case> {
             },
             expected: Error("the body is over 1048576 bytes"),
         },
+        Case {
+            name: "drips one header byte per 200 ms, forever",
+            behaviour: Drip {
+                head: b"HTTP/1.1 200 OK\r\nX-Drip: ".to_vec(),
+                pace: Duration::from_millis(200),
+            },
+            expected: Error("(--max-time)"),
+        },
     ]
 }
 
 /// Runs every case. `client(url, output)` runs the client once with
-/// `--timeout TIMEOUT_SECS --max-body MAX_BODY -o output`.
+/// `--timeout TIMEOUT_SECS --max-time MAX_TIME_SECS --max-body MAX_BODY
+/// -o output`.
 pub fn run(client: &dyn Fn(&str, &Path) -> ClientRun) -> Vec<Outcome> {
     cases()
         .into_iter()
@@ -243,6 +257,15 @@ fn play(mut stream: TcpStream, behaviour: &Behaviour, deadline: Instant) -> std:
             }
             Ok(())
         }
+        Behaviour::Drip { head, pace } => {
+            stream.write_all(head)?;
+            // Until the client gives up: then our write fails.
+            while Instant::now() < deadline {
+                thread::sleep(*pace);
+                stream.write_all(b"a")?;
+            }
+            Ok(())
+        }
         Behaviour::Endless { head, piece } => {
             stream.write_all(head)?;
             // Until the client gives up: then our write fails.
@@ -315,6 +338,7 @@ pub fn in_process(url: &str, output: &Path) -> ClientRun {
     };
     options.limits.timeout = Duration::from_secs(TIMEOUT_SECS);
     options.limits.max_body = MAX_BODY;
+    options.limits.max_time = Duration::from_secs(MAX_TIME_SECS);
     let result = parse_target(url)
         .map_err(|e| e.to_string())
         .and_then(|target| fetch(&target, &options, &mut |_| {}).map_err(|e| e.to_string()));
