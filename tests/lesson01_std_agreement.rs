@@ -299,3 +299,42 @@ proptest! {
         check_understand(&text);
     }
 }
+
+// --- the bounded fuzz run and its corpus (tests/corpus/address) ---------
+
+#[path = "common/fuzz.rs"]
+mod fuzz;
+
+/// All four parsers against std on `text`, and on every prefix of it:
+/// the text as a program would hold it if it arrived a byte at a time
+/// and was parsed too early.
+fn check_every_prefix(text: &str) {
+    for (end, _) in text.char_indices().chain([(text.len(), ' ')]) {
+        let prefix = &text[..end];
+        check_ipv4(prefix);
+        check_ipv6(prefix);
+        check_socket(prefix);
+        check_understand(prefix);
+    }
+}
+
+#[test]
+fn corpus_agrees_with_std() {
+    for (name, bytes) in fuzz::corpus("address") {
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|_| panic!("tests/corpus/address/{name} is not UTF-8"));
+        check_every_prefix(&text);
+    }
+}
+
+proptest! {
+    #![proptest_config(fuzz::config())]
+
+    /// Corpus inputs with bytes flipped, inserted, deleted and repeated.
+    /// The parsers take text, so bytes a mutation left invalid become
+    /// U+FFFD, as they would for a program reading input lossily.
+    #[test]
+    fn fuzz_mutated_addresses(bytes in fuzz::mutated_corpus("address")) {
+        check_every_prefix(&String::from_utf8_lossy(&bytes));
+    }
+}

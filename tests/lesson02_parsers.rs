@@ -381,3 +381,147 @@ proptest! {
         }
     }
 }
+
+// --- the bounded fuzz run and its corpus (tests/corpus/*) ---------------
+
+#[path = "common/fuzz.rs"]
+mod fuzz;
+
+use workbook::lesson02::body::{ChunkedDecoder, parse_content_length};
+use workbook::lesson02::head::find_head_end;
+
+/// A response, read whole and one byte at a time: the same outcome,
+/// body or error message. If our head parser accepts, httparse accepts
+/// and reads the same head.
+fn check_response(data: &[u8]) -> Result<(), TestCaseError> {
+    let whole = receive(data, &[]).map_err(|e| e.to_string());
+    let bytewise = receive(data, &[1]).map_err(|e| e.to_string());
+    prop_assert_eq!(&whole, &bytewise, "{:?}", String::from_utf8_lossy(data));
+    let limits = Limits::default();
+    if let Ok((head_bytes, _)) = read_head(&mut Pieces::new(data, &[]), &limits)
+        && let Ok(head) = parse_head(&head_bytes)
+    {
+        let theirs = httparse_head(data);
+        prop_assert_eq!(Some(ours(head_bytes.len(), &head)), theirs);
+    }
+    Ok(())
+}
+
+/// What a chunked decoder makes of `data` fed in pieces of `sizes`: the
+/// data it wrote, and (done, bytes used) or the error.
+type Decoded = (Vec<u8>, Result<(bool, usize), String>);
+
+fn decode(data: &[u8], sizes: &[usize]) -> Decoded {
+    let mut decoder = ChunkedDecoder::new(1 << 20);
+    let mut out = Vec::new();
+    let mut conn = Pieces::new(data, sizes);
+    let mut piece = vec![0u8; data.len().max(1)];
+    let mut used = 0;
+    loop {
+        let n = std::io::Read::read(&mut conn, &mut piece).unwrap_or(0);
+        if n == 0 || decoder.is_done() {
+            return (out, Ok((decoder.is_done(), used)));
+        }
+        match decoder.feed(&piece[..n], &mut out) {
+            Ok(m) => used += m,
+            Err(e) => return (out, Err(e.to_string())),
+        }
+    }
+}
+
+/// A chunked body decodes the same whole, one byte at a time, and in
+/// the given pieces.
+fn check_chunked(data: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
+    let whole = decode(data, &[]);
+    prop_assert_eq!(&decode(data, &[1]), &whole, "one byte at a time");
+    prop_assert_eq!(&decode(data, sizes), &whole, "in pieces {:?}", sizes);
+    Ok(())
+}
+
+/// Whenever we accept a chunk size line, httparse reads the same size
+/// and line length.
+fn check_chunk_size(line: &[u8]) -> Result<(), TestCaseError> {
+    if let Ok(size) = parse_chunk_size(line) {
+        let theirs = httparse::parse_chunk_size(line);
+        prop_assert_eq!(theirs, Ok(httparse::Status::Complete((line.len(), size))));
+    }
+    Ok(())
+}
+
+/// Content-Length against std: ASCII digits only, then `str::parse`.
+fn check_content_length(value: &[u8]) -> Result<(), TestCaseError> {
+    let std = std::str::from_utf8(value)
+        .ok()
+        .filter(|text| text.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|text| text.parse::<u64>().ok());
+    prop_assert_eq!(parse_content_length(value), std, "{:?}", value);
+    Ok(())
+}
+
+/// Runs `check` on every corpus file of `parser`, naming the file on
+/// failure.
+fn replay(parser: &str, check: impl Fn(&[u8]) -> Result<(), TestCaseError>) {
+    for (name, bytes) in fuzz::corpus(parser) {
+        if let Err(error) = check(&bytes) {
+            panic!("tests/corpus/{parser}/{name}: {error}");
+        }
+    }
+}
+
+#[test]
+fn corpus_responses() {
+    replay("response_head", check_response);
+    // The corpus holds at least one valid head and one without an end.
+    let ends: Vec<bool> = fuzz::corpus("response_head")
+        .iter()
+        .map(|(_, bytes)| find_head_end(bytes, 0).is_some())
+        .collect();
+    assert!(ends.contains(&true) && ends.contains(&false));
+}
+
+#[test]
+fn corpus_chunked_bodies() {
+    replay("chunked_body", |data| check_chunked(data, &[3, 1, 4]));
+    let (out, ended) = decode(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", &[1]);
+    assert_eq!(
+        (out.as_slice(), ended),
+        (&b"hello world"[..], Ok((true, 26)))
+    );
+}
+
+#[test]
+fn corpus_chunk_sizes() {
+    replay("chunk_size", check_chunk_size);
+}
+
+#[test]
+fn corpus_content_lengths() {
+    replay("content_length", check_content_length);
+}
+
+proptest! {
+    #![proptest_config(fuzz::config())]
+
+    #[test]
+    fn fuzz_mutated_responses(data in fuzz::mutated_corpus("response_head")) {
+        check_response(&data)?;
+    }
+
+    #[test]
+    fn fuzz_mutated_chunked_bodies(
+        data in fuzz::mutated_corpus("chunked_body"),
+        sizes in sizes_strategy(),
+    ) {
+        check_chunked(&data, &sizes)?;
+    }
+
+    #[test]
+    fn fuzz_mutated_chunk_sizes(line in fuzz::mutated_corpus("chunk_size")) {
+        check_chunk_size(&line)?;
+    }
+
+    #[test]
+    fn fuzz_mutated_content_lengths(value in fuzz::mutated_corpus("content_length")) {
+        check_content_length(&value)?;
+    }
+}

@@ -186,6 +186,19 @@ fn huge_head() -> Vec<u8> {
     bytes
 }
 
+/// A body with no end in sight (2 MiB, no Content-Length) against a
+/// lowered `--max-body`: refused with the limit in the message, and the
+/// part already written is removed.
+#[test]
+fn body_over_max_body() {
+    let reply = response("HTTP/1.1 200 OK", &[], &vec![b'z'; 2 << 20]);
+    failure(
+        "lesson02_error_body_too_large",
+        Script::Reply(reply),
+        &["--max-body", "1048576"],
+    );
+}
+
 /// A server that accepts, reads the request, and never answers.
 #[test]
 fn timeout() {

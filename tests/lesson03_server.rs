@@ -148,7 +148,7 @@ mod generated {
     use workbook::lesson03::protocol::{BUFFER_SIZE, WELCOME};
 
     /// Replays chunks, one per read, and records what was written.
-    struct Chunks(Vec<Vec<u8>>, Vec<u8>);
+    pub(super) struct Chunks(pub(super) Vec<Vec<u8>>, pub(super) Vec<u8>);
 
     impl Read for Chunks {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -195,6 +195,101 @@ mod generated {
                 Ok(Ending::Exit) => {}
                 Err(error) => prop_assert!(false, "error {error}"),
             }
+        }
+    }
+}
+
+// --- the bounded fuzz run and its corpus (tests/corpus/lesson03_message)
+
+#[path = "common/fuzz.rs"]
+mod fuzz;
+
+mod fuzzed {
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+    use workbook::lesson03::connection::converse;
+    use workbook::lesson03::protocol::{
+        BUFFER_SIZE, EXIT, Message, TOO_LONG_REPLY, WELCOME, classify, ends_with_newline,
+        not_utf8_reply, reply,
+    };
+
+    use super::fuzz;
+    use super::generated::Chunks;
+
+    /// What one read should be, said with std: drop one `\n` or `\r\n`,
+    /// then the rest is a name if `str::from_utf8` takes it.
+    fn expected(bytes: &[u8]) -> Message<'_> {
+        if bytes.len() >= BUFFER_SIZE {
+            return Message::TooLong;
+        }
+        let text = bytes
+            .strip_suffix(b"\r\n")
+            .or_else(|| bytes.strip_suffix(b"\n"))
+            .unwrap_or(bytes);
+        match std::str::from_utf8(text) {
+            Ok(name) if name == EXIT => Message::Exit,
+            Ok(name) => Message::Name {
+                name,
+                newline: text.len() < bytes.len(),
+            },
+            Err(_) => Message::NotUtf8,
+        }
+    }
+
+    /// What the server must write for these reads: the welcome, then
+    /// each read's answer, up to `exit` or an oversized message.
+    fn conversation(pieces: &[Vec<u8>]) -> Vec<u8> {
+        let mut want = WELCOME.to_vec();
+        for piece in pieces {
+            let answer = match expected(piece) {
+                // A read of 0 bytes is the end of the stream.
+                _ if piece.is_empty() => break,
+                Message::Exit => break,
+                Message::Name { name, newline } => reply(name, newline),
+                Message::NotUtf8 => not_utf8_reply(ends_with_newline(piece)),
+                Message::TooLong => {
+                    want.extend_from_slice(TOO_LONG_REPLY.as_bytes());
+                    break;
+                }
+            };
+            want.extend_from_slice(answer.as_bytes());
+        }
+        want
+    }
+
+    /// `classify` agrees with std; the conversation, fed the message
+    /// whole and one byte at a time (each byte a message of its own, in
+    /// this protocol), never fails and says exactly what it should.
+    fn check_message(bytes: &[u8]) -> Result<(), TestCaseError> {
+        prop_assert_eq!(classify(bytes), expected(bytes));
+        let whole = vec![bytes.to_vec()];
+        let bytewise: Vec<Vec<u8>> = bytes.chunks(1).map(<[u8]>::to_vec).collect();
+        for pieces in [whole, bytewise] {
+            let mut stream = Chunks(pieces.clone(), Vec::new());
+            let ending = converse(&mut stream, Duration::ZERO, &|_| {});
+            prop_assert!(ending.is_ok(), "{:?}", ending);
+            prop_assert_eq!(stream.1, conversation(&pieces));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn corpus_messages() {
+        for (name, bytes) in fuzz::corpus("lesson03_message") {
+            if let Err(error) = check_message(&bytes) {
+                panic!("tests/corpus/lesson03_message/{name}: {error}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(fuzz::config())]
+
+        #[test]
+        fn fuzz_mutated_messages(bytes in fuzz::mutated_corpus("lesson03_message")) {
+            check_message(&bytes)?;
         }
     }
 }

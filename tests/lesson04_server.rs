@@ -473,3 +473,88 @@ fn rapid_connects_and_disconnects_leak_nothing() {
     assert_eq!(open.load(std::sync::atomic::Ordering::SeqCst), 0);
     assert_eq!(running.stop().accepted, 301);
 }
+
+// --- the bounded fuzz run and its corpus (tests/corpus/lines) -----------
+
+#[path = "common/fuzz.rs"]
+mod fuzz;
+
+/// The line limit of the fuzz run: small, so mutations reach it.
+const FUZZ_LIMIT: usize = 16;
+
+/// What the line reader should make of `bytes`, said with std:
+/// `split` on `\n`, drop one `\r` at the end of each line, then a line
+/// over the limit ends the stream, and `str::from_utf8` decides the rest.
+fn lines_by_std(bytes: &[u8]) -> Vec<String> {
+    let mut pieces: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    if pieces.last().is_some_and(|last| last.is_empty()) {
+        pieces.pop(); // nothing after the last `\n`
+    }
+    let mut seen = Vec::new();
+    for piece in pieces {
+        let line = piece.strip_suffix(b"\r").unwrap_or(piece);
+        if line.len() > FUZZ_LIMIT {
+            seen.push("too long".to_string());
+            return seen;
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => seen.push(format!("line {text:?}")),
+            Err(_) => seen.push("not UTF-8".to_string()),
+        }
+    }
+    seen
+}
+
+/// What the line reader makes of `bytes`, read through a buffer of
+/// `capacity` bytes from reads cut as `cuts` says.
+fn lines_read(bytes: &[u8], capacity: usize, cuts: &[usize]) -> Vec<String> {
+    let reader = BufReader::with_capacity(capacity, Pieces::new(bytes, cuts));
+    let mut lines = LineReader::new(reader, FUZZ_LIMIT);
+    let mut seen = Vec::new();
+    for _ in 0..=bytes.len() + 1 {
+        match lines.read_line() {
+            Ok(Some(line)) => seen.push(format!("line {line:?}")),
+            Ok(None) => return seen,
+            Err(LineError::TooLong { .. }) => {
+                seen.push("too long".to_string());
+                return seen;
+            }
+            Err(LineError::NotUtf8) => seen.push("not UTF-8".to_string()),
+            Err(LineError::Io(e)) => seen.push(format!("error {e}")),
+        }
+    }
+    seen.push("no end of stream".to_string());
+    seen
+}
+
+/// Whole, one byte at a time, and in the given pieces: the same lines
+/// as std says.
+fn check_lines(bytes: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
+    let expected = lines_by_std(bytes);
+    prop_assert_eq!(&lines_read(bytes, 8192, &[]), &expected, "whole");
+    let one_byte = vec![0; bytes.len()]; // 1 + 0 % 5: one byte per read
+    prop_assert_eq!(&lines_read(bytes, 1, &one_byte), &expected, "bytewise");
+    prop_assert_eq!(&lines_read(bytes, 3, cuts), &expected, "{:?}", cuts);
+    Ok(())
+}
+
+#[test]
+fn corpus_lines() {
+    for (name, bytes) in fuzz::corpus("lines") {
+        if let Err(error) = check_lines(&bytes, &[2, 0, 4]) {
+            panic!("tests/corpus/lines/{name}: {error}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(fuzz::config())]
+
+    #[test]
+    fn fuzz_mutated_lines(
+        bytes in fuzz::mutated_corpus("lines"),
+        cuts in prop::collection::vec(any::<usize>(), 0..40),
+    ) {
+        check_lines(&bytes, &cuts)?;
+    }
+}

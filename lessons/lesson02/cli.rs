@@ -23,6 +23,12 @@ from that server: http://HOST[:PORT][/PATH], or just HOST.
                  until the server closes, split at the first empty line,
                  save the rest as it is
   --timeout SECS give up after SECS seconds without progress (default 10)
+  --max-time SECS
+                 give up when the whole fetch takes over SECS seconds,
+                 however steadily the bytes trickle in (default 600)
+  --max-body BYTES
+                 refuse a body longer than BYTES (default 1073741824,
+                 1 GiB)
   -h, --help     show this help
 
 https:// is not supported: TLS is beyond this lesson.";
@@ -82,6 +88,21 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                     })?;
                 options.limits.timeout = Duration::from_secs(secs);
             }
+            "--max-time" => {
+                let text = value(arg)?;
+                let secs = text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=86400).contains(s))
+                    .ok_or_else(|| {
+                        format!("--max-time takes whole seconds, 1 to 86400, not {text:?}")
+                    })?;
+                options.limits.max_time = Duration::from_secs(secs);
+            }
+            "--max-body" => {
+                let text = value(arg)?;
+                options.limits.max_body = parse_max_body(&text)?;
+            }
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(format!("unknown option {flag:?}; see --help"));
             }
@@ -90,6 +111,15 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
     }
     let source = source.unwrap_or_else(|| Source::Local("/".into()));
     Ok(Command::Fetch { source, options })
+}
+
+/// Reads `--max-body`: whole bytes, digits only, at most 1 TiB.
+fn parse_max_body(text: &str) -> Result<u64, String> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    text.parse::<u64>()
+        .ok()
+        .filter(|&n| digits && n <= 1 << 40)
+        .ok_or_else(|| format!("--max-body takes a number of bytes, 0 to 2^40, not {text:?}"))
 }
 
 #[cfg(test)]
@@ -103,15 +133,26 @@ mod tests {
 
     #[test]
     fn reads_sources_and_options() {
-        let Ok(Command::Fetch { source, options }) =
-            parse(&["--naive", "-o", "x.html", "--timeout", "2", "example.com"])
-        else {
+        let Ok(Command::Fetch { source, options }) = parse(&[
+            "--naive",
+            "-o",
+            "x.html",
+            "--timeout",
+            "2",
+            "--max-body",
+            "5",
+            "--max-time",
+            "7",
+            "example.com",
+        ]) else {
             panic!("should parse");
         };
         assert_eq!(source, Source::Url("example.com".into()));
         assert!(options.naive);
         assert_eq!(options.output, Some(PathBuf::from("x.html")));
         assert_eq!(options.limits.timeout, Duration::from_secs(2));
+        assert_eq!(options.limits.max_body, 5);
+        assert_eq!(options.limits.max_time, Duration::from_secs(7));
         assert!(
             matches!(parse(&[]), Ok(Command::Fetch { source: Source::Local(p), .. }) if p == "/")
         );
@@ -128,6 +169,11 @@ mod tests {
             &["--local", "chunked"],
             &["--timeout", "0"],
             &["--timeout", "x"],
+            &["--max-body", "+5"],
+            &["--max-body", "1099511627777"],
+            &["--max-body"],
+            &["--max-time", "0"],
+            &["--max-time", "1.5"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }

@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::body::{BodyError, ChunkedDecoder, Framing, framing};
 use super::head::{HeadError, ResponseHead, find_head_end, parse_head};
@@ -30,6 +30,12 @@ pub struct Limits {
     /// How many bytes one `read` may return. Each read is a system call,
     /// so a bigger buffer means fewer calls for the same body.
     pub buffer: usize,
+    /// The most the whole fetch may take. The read timeout alone cannot
+    /// stop a server that sends one byte just before each timeout.
+    pub max_time: Duration,
+    /// When `max_time` runs out: `fetch` sets it as it starts. `None`:
+    /// no overall limit, only the timeout of each read.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for Limits {
@@ -39,6 +45,8 @@ impl Default for Limits {
             max_head: 64 * 1024,
             max_body: 1 << 30,
             buffer: 64 * 1024,
+            max_time: Duration::from_secs(600),
+            deadline: None,
         }
     }
 }
@@ -64,6 +72,10 @@ pub enum FetchError {
     },
     Send(String),
     TimedOut {
+        waiting_for: &'static str,
+        secs: u64,
+    },
+    TooSlow {
         waiting_for: &'static str,
         secs: u64,
     },
@@ -111,6 +123,11 @@ impl fmt::Display for FetchError {
                 f,
                 "timed out: the server sent nothing for {secs} s while we \
                  waited for {waiting_for}"
+            ),
+            TooSlow { waiting_for, secs } => write!(
+                f,
+                "too slow: after {secs} s in all we are still waiting for \
+                 {waiting_for} (--max-time)"
             ),
             Receive { during, reason } => {
                 write!(f, "receiving {during} failed: {reason}")
@@ -236,13 +253,24 @@ pub fn connect(
 // ANCHOR_END: connect
 
 /// One `read`, retried if a signal interrupted it, with its errors
-/// turned into a [`FetchError`]. `Ok(0)` means the peer closed.
+/// turned into a [`FetchError`]. `Ok(0)` means the peer closed. No read
+/// starts after the deadline, so a server that keeps the bytes coming,
+/// just slowly enough, cannot keep us for more than about `max_time`.
 pub fn read_some(
     conn: &mut impl Read,
     buf: &mut [u8],
     during: &'static str,
     limits: &Limits,
 ) -> Result<usize, FetchError> {
+    if limits
+        .deadline
+        .is_some_and(|deadline| Instant::now() >= deadline)
+    {
+        return Err(FetchError::TooSlow {
+            waiting_for: during,
+            secs: limits.max_time.as_secs(),
+        });
+    }
     loop {
         match conn.read(buf) {
             Ok(n) => return Ok(n),
@@ -452,6 +480,13 @@ pub fn fetch(
     options: &Options,
     say: &mut dyn FnMut(&str),
 ) -> Result<Fetched, FetchError> {
+    // The clock for the whole fetch starts now.
+    let mut limits = options.limits;
+    limits.deadline = Some(Instant::now() + limits.max_time);
+    let options = &Options {
+        limits,
+        ..options.clone()
+    };
     let limits = &options.limits;
     let addrs = resolve(&target.host, target.port, limits.timeout)?;
     let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();

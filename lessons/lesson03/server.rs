@@ -77,10 +77,12 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
     let domain = Domain::for_address(addr);
     let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind again at once, even while connections
-    // of its previous run linger in TIME_WAIT (std does the same). Only on
-    // Unix: on Windows the option lets another program take the port.
-    #[cfg(unix)]
-    socket.set_reuse_address(true)?;
+    // of its previous run linger in TIME_WAIT. Unix only, as std does:
+    // on Windows the same option lets a second server take over a port
+    // that is in use.
+    if cfg!(unix) {
+        socket.set_reuse_address(true)?;
+    }
     socket.bind(&addr.into())?;
     socket.listen(backlog)?;
     Ok(socket.into())
@@ -212,3 +214,19 @@ fn discard_rest(stream: &mut TcpStream) {
     }
 }
 // ANCHOR_END: discard_rest
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    /// A second server on a port in use must fail with "in use" (the
+    /// binary then says so), never share the port.
+    #[test]
+    fn a_port_in_use_is_refused() {
+        let first = listen(([127, 0, 0, 1], 0).into(), BACKLOG).unwrap();
+        let taken = first.local_addr().unwrap();
+        let second = listen(taken, BACKLOG).map(|_| ());
+        assert_eq!(second.map_err(|e| e.kind()), Err(ErrorKind::AddrInUse));
+    }
+}

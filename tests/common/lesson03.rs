@@ -69,6 +69,11 @@ impl ServerProcess {
         server
     }
 
+    /// The server's process id (for /proc/PID).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
