@@ -122,7 +122,10 @@ fn run_once(client: &Client, dir: &Path, expected: usize) -> io::Result<Run> {
         if started.elapsed() > TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(io::Error::other(format!("{} took too long", client.name)));
+            return Err(io::Error::other(format!(
+                "{} took too long",
+                client.name
+            )));
         }
         thread::sleep(Duration::from_millis(1));
     };
@@ -135,7 +138,8 @@ fn run_once(client: &Client, dir: &Path, expected: usize) -> io::Result<Run> {
     }
     let saved = fs::metadata(&client.output)?.len();
     if saved != expected as u64 {
-        let what = format!("{} saved {saved} bytes, not {expected}", client.name);
+        let what =
+            format!("{} saved {saved} bytes, not {expected}", client.name);
         return Err(io::Error::other(what));
     }
     if with_time {
@@ -208,7 +212,9 @@ fn get(addr: SocketAddr) -> io::Result<Counting<TcpStream>> {
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
-    stream.write_all(b"GET /big HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")?;
+    stream.write_all(
+        b"GET /big HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n",
+    )?;
     Ok(Counting {
         inner: stream,
         reads: 0,
@@ -217,12 +223,17 @@ fn get(addr: SocketAddr) -> io::Result<Counting<TcpStream>> {
 
 /// The reads lesson02's functions make for the whole response: with
 /// the default 64 KiB buffer, and the naive 1024-byte loop.
-fn reads_in_process(addr: SocketAddr, length: u64) -> Result<(u64, u64), String> {
+fn reads_in_process(
+    addr: SocketAddr,
+    length: u64,
+) -> Result<(u64, u64), String> {
     let limits = Limits::default();
     let mut conn = get(addr).map_err(|e| e.to_string())?;
-    let (_, start) = read_head(&mut conn, &limits).map_err(|e| e.to_string())?;
+    let (_, start) =
+        read_head(&mut conn, &limits).map_err(|e| e.to_string())?;
     let framing = Framing::ContentLength(length);
-    read_body(&mut conn, &start, framing, &mut io::sink(), &limits).map_err(|e| e.to_string())?;
+    read_body(&mut conn, &start, framing, &mut io::sink(), &limits)
+        .map_err(|e| e.to_string())?;
     let streamed = conn.reads;
 
     let mut conn = get(addr).map_err(|e| e.to_string())?;
@@ -251,7 +262,8 @@ fn main() -> io::Result<()> {
     let lesson02 = PathBuf::from(env!("CARGO_BIN_EXE_lesson02"));
     let client = |name, program: &PathBuf, args: Vec<&str>, file: &str| {
         let output = dir.path().join(file);
-        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let mut args: Vec<String> =
+            args.iter().map(|a| a.to_string()).collect();
         args.push(output.to_string_lossy().into_owned());
         Client {
             name,
@@ -285,7 +297,8 @@ fn main() -> io::Result<()> {
         println!("note: {CURL} not found; curl is skipped");
     }
 
-    let mut runs_of: Vec<Vec<Run>> = clients.iter().map(|_| Vec::new()).collect();
+    let mut runs_of: Vec<Vec<Run>> =
+        clients.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
         for (client, done) in clients.iter().zip(&mut runs_of) {
             done.push(run_once(client, dir.path(), size)?);
@@ -299,7 +312,8 @@ fn main() -> io::Result<()> {
         .iter()
         .map(|runs| runs.iter().filter_map(|r| r.peak_kib).max())
         .collect();
-    let (streamed, naive) = reads_in_process(addr, size as u64).map_err(io::Error::other)?;
+    let (streamed, naive) =
+        reads_in_process(addr, size as u64).map_err(io::Error::other)?;
     let in_process = [streamed.to_string(), naive.to_string(), "-".to_string()];
     let curl_time = clients
         .iter()

@@ -12,10 +12,14 @@ mod common;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use common::{interleaved_medians, machine_note, print_table, quick, ratio, verdict};
+use common::{
+    interleaved_medians, machine_note, print_table, quick, ratio, verdict,
+};
 use workbook::lesson01::ipv4::parse_ipv4;
 use workbook::lesson01::ipv6::parse_ipv6;
-use workbook::lesson02::head::{Header, ResponseHead, StatusLine, find_head_end, parse_head};
+use workbook::lesson02::head::{
+    Header, ResponseHead, StatusLine, find_head_end, parse_head,
+};
 
 /// A deterministic corpus of `count` values (xorshift), so every run and
 /// every machine parses the same texts.
@@ -75,19 +79,26 @@ fn per_item(time: Duration, items: usize) -> f64 {
 
 fn main() {
     let (runs, items) = if quick() { (5, 20_000) } else { (15, 100_000) };
-    let ipv4: Vec<String> = corpus(items, |x| Ipv4Addr::from(x as u32).to_string());
+    let ipv4: Vec<String> =
+        corpus(items, |x| Ipv4Addr::from(x as u32).to_string());
     let ipv6: Vec<String> = corpus(items, |x| {
         // Zero some groups so that `::` appears as often as in real life.
-        let value =
-            (u128::from(x) << 64 | u128::from(x.rotate_left(17))) & !(0xffff_ffffu128 << 32);
+        let value = (u128::from(x) << 64 | u128::from(x.rotate_left(17)))
+            & !(0xffff_ffffu128 << 32);
         Ipv6Addr::from(value).to_string()
     });
     let heads: Vec<Vec<u8>> = corpus(items / 10, response_head);
 
     println!("parsers: {}", machine_note());
-    println!("median of {runs} interleaved runs; each run parses the whole corpus\n");
+    println!(
+        "median of {runs} interleaved runs; each run parses the whole corpus\n"
+    );
     let mut rows = Vec::new();
-    let mut row = |what: &str, n: usize, times: Vec<Duration>, theirs: &str, limit: f64| {
+    let mut row = |what: &str,
+                   n: usize,
+                   times: Vec<Duration>,
+                   theirs: &str,
+                   limit: f64| {
         let (ours, reference) = (per_item(times[0], n), per_item(times[1], n));
         rows.push(vec![
             what.to_string(),
@@ -146,7 +157,10 @@ fn main() {
             .filter(|head| {
                 let mut headers = [httparse::EMPTY_HEADER; 32];
                 let mut response = httparse::Response::new(&mut headers);
-                matches!(response.parse(head), Ok(httparse::Status::Complete(_)))
+                matches!(
+                    response.parse(head),
+                    Ok(httparse::Status::Complete(_))
+                )
             })
             .count()
     };
@@ -176,10 +190,16 @@ fn main() {
     assert_eq!(ours_http(), heads.len(), "our parser refused a head");
     assert_eq!(httparse_owned(), heads.len(), "httparse refused a head");
     assert_eq!(httparse_http(), heads.len(), "httparse refused a head");
-    let times = interleaved_medians(runs, &mut [&mut { ours_http }, &mut { httparse_http }]);
+    let times = interleaved_medians(
+        runs,
+        &mut [&mut { ours_http }, &mut { httparse_http }],
+    );
     let name = "HTTP response head (lesson02)";
     row(name, heads.len(), times, "httparse", 2.0);
-    let times = interleaved_medians(runs, &mut [&mut { ours_http }, &mut { httparse_owned }]);
+    let times = interleaved_medians(
+        runs,
+        &mut [&mut { ours_http }, &mut { httparse_owned }],
+    );
     row(name, heads.len(), times, "httparse + owned copies", 2.0);
 
     print_table(

@@ -28,9 +28,14 @@ use std::sync::{Arc, Barrier, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{machine_note, median, median_f64, percentile, print_table, quick, ratio, verdict};
+use common::{
+    machine_note, median, median_f64, percentile, print_table, quick, ratio,
+    verdict,
+};
 use workbook::lesson03::server::serve_threaded;
-use workbook::lesson03::server::{BACKLOG, Config, Log, listen, serve_one_at_a_time};
+use workbook::lesson03::server::{
+    BACKLOG, Config, Log, listen, serve_one_at_a_time,
+};
 use workbook::lesson04;
 use workbook::lesson04::log::Log as Log4;
 
@@ -94,7 +99,9 @@ fn single_thread() -> Option<Server> {
     let exe = std::env::current_exe().ok()?;
     let mut command = Command::new(exe);
     command.arg(ONE_AT_A_TIME);
-    let port = |line: &str| line.strip_prefix("Listening on port ")?.trim().parse().ok();
+    let port = |line: &str| {
+        line.strip_prefix("Listening on port ")?.trim().parse().ok()
+    };
     child_server("one at a time (lesson03)", command, port)
 }
 
@@ -125,12 +132,14 @@ fn run_rust(name: String, listener: TcpListener) -> io::Result<Server> {
 /// The tutorial's server (without its sleep, backlog 1024), or `None`
 /// with a note when `python3` cannot be started.
 fn python() -> Option<Server> {
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/fixtures/tutorial_server_fast.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/fixtures/tutorial_server_fast.py");
     let mut command = Command::new("python3");
     command.arg(&script).arg("0");
     // It prints `Listening on port 40123`.
-    let port = |line: &str| line.strip_prefix("Listening on port ")?.trim().parse().ok();
+    let port = |line: &str| {
+        line.strip_prefix("Listening on port ")?.trim().parse().ok()
+    };
     child_server("the tutorial's (Python)", command, port)
 }
 
@@ -167,7 +176,11 @@ fn lesson04_binary() -> Option<Server> {
 
 /// lesson04's server on a thread of this process, for the bursts.
 fn lesson04_in_process() -> io::Result<Server> {
-    let server = lesson04::server::Server::bind(localhost(), Default::default(), Log4::silent())?;
+    let server = lesson04::server::Server::bind(
+        localhost(),
+        Default::default(),
+        Log4::silent(),
+    )?;
     let addr = server.local_addr();
     let backlog = lesson04::server::BACKLOG;
     thread::spawn(move || server.run());
@@ -197,7 +210,9 @@ fn child_server(
     let mut child = match spawned {
         Ok(child) => child,
         Err(error) => {
-            println!("note: {name}: cannot start {command:?} ({error}); skipped");
+            println!(
+                "note: {name}: cannot start {command:?} ({error}); skipped"
+            );
             return None;
         }
     };
@@ -237,7 +252,8 @@ fn child_server(
 fn cpu_time(pid: u32) -> Option<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The name, in parentheses, may hold spaces: count fields after it.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let fields: Vec<&str> =
+        stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
     Some(Duration::from_millis((ticks(11)? + ticks(12)?) * 10))
@@ -264,7 +280,10 @@ fn connect(addr: SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
 
 /// One read that must bring something: the tutorial's framing takes one
 /// read as one message.
-fn read_message(stream: &mut TcpStream, buffer: &mut [u8]) -> io::Result<usize> {
+fn read_message(
+    stream: &mut TcpStream,
+    buffer: &mut [u8],
+) -> io::Result<usize> {
     match stream.read(buffer)? {
         0 => Err(io::Error::other("the server closed the connection")),
         n => Ok(n),
@@ -394,9 +413,12 @@ fn load(server: &Server, clients: usize, messages: usize) -> Load {
 
 /// The median of several load tests, figure by figure.
 fn median_load(loads: &[Load]) -> Load {
-    let cpu: Vec<Duration> = loads.iter().filter_map(|l| l.cpu_per_message).collect();
+    let cpu: Vec<Duration> =
+        loads.iter().filter_map(|l| l.cpu_per_message).collect();
     Load {
-        messages_per_s: median_f64(loads.iter().map(|l| l.messages_per_s).collect()),
+        messages_per_s: median_f64(
+            loads.iter().map(|l| l.messages_per_s).collect(),
+        ),
         p50: median(loads.iter().map(|l| l.p50).collect()),
         p99: median(loads.iter().map(|l| l.p99).collect()),
         welcome_p99: median(loads.iter().map(|l| l.welcome_p99).collect()),
@@ -442,7 +464,8 @@ struct Burst {
 
 fn burst(server: &Server, clients: usize) -> Burst {
     let (addr, newlines) = (server.addr, server.newlines);
-    let (results, _) = all_at_once(clients, move |_| burst_client(addr, newlines));
+    let (results, _) =
+        all_at_once(clients, move |_| burst_client(addr, newlines));
     let mut served = Vec::new();
     for result in results {
         if let Some(BurstOutcome::Served(time)) = result {
@@ -493,8 +516,9 @@ fn bursts(runs: usize, clients: usize) {
             name = server.name.clone();
             results.push(burst(&server, clients));
         }
-        let list =
-            |f: &dyn Fn(&Burst) -> String| results.iter().map(f).collect::<Vec<_>>().join(", ");
+        let list = |f: &dyn Fn(&Burst) -> String| {
+            results.iter().map(f).collect::<Vec<_>>().join(", ")
+        };
         rows.push(vec![
             name,
             list(&|b| b.over_1s.to_string()),
@@ -513,12 +537,18 @@ fn bursts(runs: usize, clients: usize) {
     );
 }
 
-fn throughput(runs: usize, clients: usize, messages: usize, servers: &[Server]) {
+fn throughput(
+    runs: usize,
+    clients: usize,
+    messages: usize,
+    servers: &[Server],
+) {
     println!("\n## Load: {clients} clients at once, {messages} messages each");
     println!("(median of {runs} runs; latency = one message, send to reply)\n");
     // Round after round, each server in turn: a noisy minute then
     // spoils one run of each server rather than every run of one.
-    let mut loads: Vec<Vec<Load>> = servers.iter().map(|_| Vec::new()).collect();
+    let mut loads: Vec<Vec<Load>> =
+        servers.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
         for (server, done) in servers.iter().zip(&mut loads) {
             done.push(load(server, clients, messages));
@@ -546,8 +576,11 @@ fn throughput(runs: usize, clients: usize, messages: usize, servers: &[Server]) 
             ms(load.done_p99),
             versus(|l| l.done_p99.as_secs_f64()),
             load.cpu_per_message.map_or("-".into(), ms),
-            match (load.cpu_per_message, python.and_then(|p| p.cpu_per_message)) {
-                (Some(ours), Some(theirs)) => ratio(ours.as_secs_f64(), theirs.as_secs_f64()),
+            match (load.cpu_per_message, python.and_then(|p| p.cpu_per_message))
+            {
+                (Some(ours), Some(theirs)) => {
+                    ratio(ours.as_secs_f64(), theirs.as_secs_f64())
+                }
                 _ => "-".into(),
             },
             load.failed.to_string(),
@@ -597,13 +630,23 @@ fn throughput(runs: usize, clients: usize, messages: usize, servers: &[Server]) 
 /// `total / clients` messages (at least `least`): every point sends
 /// about `total` messages over one set of connections, so that the plot
 /// shows what concurrency does, not what setting up connections costs.
-fn sustained_rate(server: &Server, clients: usize, least: usize, total: usize) -> f64 {
+fn sustained_rate(
+    server: &Server,
+    clients: usize,
+    least: usize,
+    total: usize,
+) -> f64 {
     let messages = (total / clients).max(least);
     load(server, clients, messages).messages_per_s
 }
 
 /// Messages per second for each number of clients, for the plot.
-fn sweep(runs: usize, messages: usize, servers: &[Server], counts: &[usize]) -> Vec<Vec<f64>> {
+fn sweep(
+    runs: usize,
+    messages: usize,
+    servers: &[Server],
+    counts: &[usize],
+) -> Vec<Vec<f64>> {
     let total = 10_000;
     println!(
         "\n## Messages per second against concurrent clients\n\
@@ -618,7 +661,8 @@ fn sweep(runs: usize, messages: usize, servers: &[Server], counts: &[usize]) -> 
         let points: Vec<f64> = counts
             .iter()
             .map(|&clients| {
-                let rates = (0..runs).map(|_| sustained_rate(server, clients, messages, total));
+                let rates = (0..runs)
+                    .map(|_| sustained_rate(server, clients, messages, total));
                 median_f64(rates.collect())
             })
             .collect();
@@ -675,14 +719,18 @@ fn main() {
         let counts = [1, 2, 5, 10, 20, 50, 100, 200, 500];
         let runs = if quick { 1 } else { 5 };
         let series = sweep(runs, messages, &servers, &counts);
-        let names: Vec<&str> = servers.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> =
+            servers.iter().map(|s| s.name.as_str()).collect();
         let title = "Messages per second, 10000 messages shared by the clients";
         let svg = plot::svg(&counts, &names, &series, title);
         if common::flag("--write-svg") {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/diagrams/throughput.svg");
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("book/diagrams/throughput.svg");
             match std::fs::write(&path, svg) {
                 Ok(()) => println!("\nwrote {}", path.display()),
-                Err(error) => println!("\ncannot write {}: {error}", path.display()),
+                Err(error) => {
+                    println!("\ncannot write {}: {error}", path.display())
+                }
             }
         }
     }
@@ -714,7 +762,12 @@ mod plot {
         nice * power
     }
 
-    pub fn svg(counts: &[usize], names: &[&str], series: &[Vec<f64>], title: &str) -> String {
+    pub fn svg(
+        counts: &[usize],
+        names: &[&str],
+        series: &[Vec<f64>],
+        title: &str,
+    ) -> String {
         let plot_w = WIDTH - LEFT - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
         let top = series.iter().flatten().copied().fold(1.0, f64::max);

@@ -17,7 +17,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use workbook::lesson03::server::{BACKLOG, Config, listen, serve_threaded, stdout_log};
+use workbook::lesson03::server::{
+    BACKLOG, Config, listen, serve_threaded, stdout_log,
+};
 use workbook::lesson04::log::Log;
 use workbook::lesson04::server::{self as lesson04, Server};
 use workbook::robustness::process::ServerChild;
@@ -84,7 +86,10 @@ fn main() -> ExitCode {
 /// Starts `lesson`'s server in a child process, runs the battery against
 /// it and prints the table and the figures. Returns the report and
 /// whether the server was still running at the end.
-fn server_battery(lesson: Lesson, flag: &str) -> std::io::Result<(Report, bool)> {
+fn server_battery(
+    lesson: Lesson,
+    flag: &str,
+) -> std::io::Result<(Report, bool)> {
     let mut command = Command::new(env::current_exe()?);
     command.arg(flag);
     let mut server = ServerChild::start(command)?;

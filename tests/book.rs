@@ -11,7 +11,8 @@ fn root() -> &'static Path {
 }
 
 fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
 /// The `[[bin]]` names declared in Cargo.toml.
@@ -56,7 +57,9 @@ fn lesson_commands(text: &str) -> Vec<String> {
         .map(|(at, found)| {
             text[at + found.len()..]
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .take_while(|c| {
+                    c.is_ascii_alphanumeric() || *c == '_' || *c == '-'
+                })
                 .collect()
         })
         .collect()
@@ -110,7 +113,8 @@ fn every_teaching_chapter_links_a_lesson_and_every_lesson_is_linked() {
 #[test]
 fn every_lesson_command_in_the_book_and_readme_names_a_real_binary() {
     let bins = declared_bins();
-    let mut texts: Vec<PathBuf> = chapters().into_iter().map(|(path, _)| path).collect();
+    let mut texts: Vec<PathBuf> =
+        chapters().into_iter().map(|(path, _)| path).collect();
     texts.push(root().join("README.md"));
     for path in texts {
         for bin in lesson_commands(&read(&path)) {
@@ -127,12 +131,14 @@ fn every_lesson_command_in_the_book_and_readme_names_a_real_binary() {
 fn every_exercise_command_in_the_book_names_a_real_test_file() {
     for (path, _) in chapters() {
         let text = read(&path);
-        for (at, found) in text.match_indices("cargo test -p exercises --test ") {
+        for (at, found) in text.match_indices("cargo test -p exercises --test ")
+        {
             let name: String = text[at + found.len()..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            let file = root().join("exercises/tests").join(format!("{name}.rs"));
+            let file =
+                root().join("exercises/tests").join(format!("{name}.rs"));
             assert!(
                 file.exists(),
                 "{} names missing {}",
@@ -185,11 +191,15 @@ fn every_include_names_an_existing_file_and_anchor() {
             include.target.display()
         );
         assert!(include.target.exists(), "{where_}, which is missing");
-        let is_snapshot = include.target.extension().is_some_and(|e| e == "snap");
+        let is_snapshot =
+            include.target.extension().is_some_and(|e| e == "snap");
         match include.selector.as_deref() {
             None => {}
-            Some(anchor) if anchor.chars().all(|c| c.is_alphanumeric() || c == '_') => {
-                let anchor_is_number = anchor.chars().all(|c| c.is_ascii_digit());
+            Some(anchor)
+                if anchor.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                let anchor_is_number =
+                    anchor.chars().all(|c| c.is_ascii_digit());
                 assert!(
                     !anchor_is_number,
                     "{where_}: line numbers drift; use an anchor"
@@ -241,10 +251,14 @@ fn snapshot_headers_are_four_lines() {
 fn every_transcript_snapshot_is_shown_in_the_book() {
     let shown: BTreeSet<PathBuf> = includes()
         .into_iter()
-        .filter(|include| include.target.extension().is_some_and(|e| e == "snap"))
+        .filter(|include| {
+            include.target.extension().is_some_and(|e| e == "snap")
+        })
         .filter_map(|include| include.target.canonicalize().ok())
         .collect();
-    for entry in fs::read_dir(root().join("tests/snapshots")).expect("tests/snapshots") {
+    for entry in
+        fs::read_dir(root().join("tests/snapshots")).expect("tests/snapshots")
+    {
         let path = entry.expect("a directory entry").path();
         let name = path
             .file_name()
@@ -280,7 +294,8 @@ fn every_teaching_chapter_has_the_same_shape() {
             "{name}: shows no transcript"
         );
         assert!(
-            has("{{#include ../lessons/") || has("{{#include ../exercises/src/"),
+            has("{{#include ../lessons/")
+                || has("{{#include ../exercises/src/"),
             "{name}: includes no code from the sources"
         );
         assert!(
@@ -294,7 +309,8 @@ fn every_teaching_chapter_has_the_same_shape() {
             reading > exercises,
             "{name}: Further reading must follow Exercises"
         );
-        let section = &text[exercises.unwrap_or(0)..reading.unwrap_or(text.len())];
+        let section =
+            &text[exercises.unwrap_or(0)..reading.unwrap_or(text.len())];
         assert!(
             section.contains("cargo test -p exercises --test "),
             "{name}: the Exercises section does not say how to check them"
@@ -396,7 +412,10 @@ fn every_internal_link_and_image_resolves() {
             assert!(path.exists(), "{where_}: no such file");
             if let Some(fragment) = fragment {
                 let ids = heading_ids(&read(&path));
-                assert!(ids.contains(fragment), "{where_}: no heading #{fragment}");
+                assert!(
+                    ids.contains(fragment),
+                    "{where_}: no heading #{fragment}"
+                );
             }
             checked += 1;
         }

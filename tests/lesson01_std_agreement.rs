@@ -33,7 +33,9 @@ fn check_socket(text: &str) {
         (Some(ours), Some(std)) => {
             assert_eq!(ours.port, std.port(), "port of {text:?}");
             match (ours.address, std) {
-                (Address::V4(v), SocketAddr::V4(s)) => assert_eq!(v, u32::from(*s.ip())),
+                (Address::V4(v), SocketAddr::V4(s)) => {
+                    assert_eq!(v, u32::from(*s.ip()))
+                }
                 (Address::V6(v), SocketAddr::V6(s)) => {
                     assert_eq!(v, u128::from(*s.ip()), "address of {text:?}");
                     assert_eq!(
@@ -45,7 +47,11 @@ fn check_socket(text: &str) {
                 _ => panic!("{text:?}: different address families"),
             }
             let understood = Understood::Socket(ours);
-            assert_eq!(canonical(&understood), std.to_string(), "text of {text:?}");
+            assert_eq!(
+                canonical(&understood),
+                std.to_string(),
+                "text of {text:?}"
+            );
         }
         (ours, std) => panic!("{text:?}: ours {ours:?}, std {std:?}"),
     }
@@ -146,7 +152,11 @@ fn ports_parse_like_std_everywhere() {
     for port in 0..=70_000u32 {
         let text = port.to_string();
         let std = format!("1.2.3.4:{text}").parse::<SocketAddr>().ok();
-        assert_eq!(parse_port(&text).ok(), std.map(|s| s.port()), "port {text}");
+        assert_eq!(
+            parse_port(&text).ok(),
+            std.map(|s| s.port()),
+            "port {text}"
+        );
     }
 }
 
@@ -234,7 +244,9 @@ fn range_table(#[case] text: &str, #[case] expected: Kind) {
             check_ranges_v6(u128::from(ip));
             classify_v6(u128::from(ip)).kind
         }
-        Err(error) => panic!("{text:?} in the table is not an address: {error}"),
+        Err(error) => {
+            panic!("{text:?} in the table is not an address: {error}")
+        }
     };
     assert_eq!(kind, expected, "{text}");
 }
@@ -321,8 +333,9 @@ fn check_every_prefix(text: &str) {
 #[test]
 fn corpus_agrees_with_std() {
     for (name, bytes) in fuzz::corpus("address") {
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|_| panic!("tests/corpus/address/{name} is not UTF-8"));
+        let text = String::from_utf8(bytes).unwrap_or_else(|_| {
+            panic!("tests/corpus/address/{name} is not UTF-8")
+        });
         check_every_prefix(&text);
     }
 }

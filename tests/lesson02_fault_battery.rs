@@ -8,7 +8,9 @@ mod common;
 
 use std::path::Path;
 
-use workbook::robustness::client_faults::{self, ClientRun, MAX_BODY, MAX_TIME_SECS, TIMEOUT_SECS};
+use workbook::robustness::client_faults::{
+    self, ClientRun, MAX_BODY, MAX_TIME_SECS, TIMEOUT_SECS,
+};
 use workbook::robustness::table;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");

@@ -39,12 +39,18 @@ fn wire(frame: Frame, body: &[u8]) -> Vec<u8> {
             &["Transfer-Encoding: chunked"],
             &chunked(body, 333),
         ),
-        Frame::Close => response("HTTP/1.0 200 OK", &["Connection: close"], body),
+        Frame::Close => {
+            response("HTTP/1.0 200 OK", &["Connection: close"], body)
+        }
     }
 }
 
 /// Fetches from a scripted server into `dir/out`, quietly.
-fn fetch_into(script: Script, dir: &Path, naive: bool) -> Result<Fetched, String> {
+fn fetch_into(
+    script: Script,
+    dir: &Path,
+    naive: bool,
+) -> Result<Fetched, String> {
     let server = one_shot(script);
     let target = parse_target(&server.url("/page")).expect("a valid URL");
     let mut options = Options {
@@ -86,8 +92,8 @@ fn saved_file_is_the_body(
     };
     let dir = tempfile::tempdir().expect("a temporary directory");
     let script = Script::Trickle(wire(frame, &body), write_size);
-    let fetched =
-        fetch_into(script, dir.path(), false).unwrap_or_else(|e| panic!("{frame:?}: {e}"));
+    let fetched = fetch_into(script, dir.path(), false)
+        .unwrap_or_else(|e| panic!("{frame:?}: {e}"));
     assert_eq!(fetched.body_bytes, body.len() as u64);
     let saved = fs::read(dir.path().join("out")).expect("the saved file");
     assert!(
@@ -106,7 +112,8 @@ fn head_split_anywhere() {
     for split in 1..head_len {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let script = Script::Trickle(data.clone(), split);
-        fetch_into(script, dir.path(), false).unwrap_or_else(|e| panic!("split {split}: {e}"));
+        fetch_into(script, dir.path(), false)
+            .unwrap_or_else(|e| panic!("split {split}: {e}"));
         let saved = fs::read(dir.path().join("out")).expect("the saved file");
         assert!(saved == body, "split at {split}");
     }
@@ -150,7 +157,8 @@ fn failure_keeps_the_old_file() {
         &["Content-Length: 100000"],
         &binary_body(50_000),
     );
-    let error = fetch_into(Script::Reply(short), dir.path(), false).expect_err("too short");
+    let error = fetch_into(Script::Reply(short), dir.path(), false)
+        .expect_err("too short");
     assert_eq!(
         error,
         "the body is shorter than its Content-Length: the server closed \

@@ -56,7 +56,10 @@ fn ours(head_len: usize, head: &ResponseHead) -> Parsed {
 /// Reads a whole response from `data`, handed out in pieces of `sizes`,
 /// the way the client reads a socket. Returns what httparse would call
 /// the head, our parse of it, and the body.
-fn receive(data: &[u8], sizes: &[usize]) -> Result<(Parsed, Vec<u8>), FetchError> {
+fn receive(
+    data: &[u8],
+    sizes: &[usize],
+) -> Result<(Parsed, Vec<u8>), FetchError> {
     let limits = Limits::default();
     let mut conn = Pieces::new(data, sizes);
     let (head_bytes, start) = read_head(&mut conn, &limits)?;
@@ -113,8 +116,8 @@ fn responses_in_pieces(
     let data = response(status, headers, &wire_body);
     let theirs = httparse_head(&data).expect("httparse accepts the case");
     for sizes in SPLITS {
-        let (head, body) =
-            receive(&data, sizes).unwrap_or_else(|e| panic!("pieces {sizes:?}: {e}"));
+        let (head, body) = receive(&data, sizes)
+            .unwrap_or_else(|e| panic!("pieces {sizes:?}: {e}"));
         assert_eq!(head, theirs, "head, pieces {sizes:?}");
         assert_eq!(body, expected_body, "body, pieces {sizes:?}");
     }
@@ -148,7 +151,10 @@ fn malformed_responses(#[case] data: Vec<u8>, #[case] expected: &str) {
             Ok(result) => panic!("pieces {sizes:?}: accepted {result:?}"),
             Err(error) => {
                 let message = error.to_string();
-                assert!(message.contains(expected), "pieces {sizes:?}: {message}");
+                assert!(
+                    message.contains(expected),
+                    "pieces {sizes:?}: {message}"
+                );
                 assert!(!message.contains('\n'), "one line: {message}");
             }
         }
@@ -196,7 +202,8 @@ fn body_over_the_limit_is_refused() {
             let message = result.map_err(|e| e.to_string());
             assert_eq!(
                 message,
-                Err("the body is over 100 bytes, this client's limit".to_string()),
+                Err("the body is over 100 bytes, this client's limit"
+                    .to_string()),
                 "{framing:?} {sizes:?}"
             );
         }
@@ -267,7 +274,8 @@ fn head_strategy() -> impl Strategy<Value = Head> {
 }
 
 fn head_bytes(head: &Head, framing_line: Option<String>) -> Vec<u8> {
-    let mut text = format!("HTTP/1.{} {} {}\r\n", head.minor, head.code, head.reason);
+    let mut text =
+        format!("HTTP/1.{} {} {}\r\n", head.minor, head.code, head.reason);
     for (name, value) in &head.headers {
         text.push_str(&format!("{name}:{value}\r\n"));
     }
@@ -443,7 +451,10 @@ fn check_chunked(data: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
 fn check_chunk_size(line: &[u8]) -> Result<(), TestCaseError> {
     if let Ok(size) = parse_chunk_size(line) {
         let theirs = httparse::parse_chunk_size(line);
-        prop_assert_eq!(theirs, Ok(httparse::Status::Complete((line.len(), size))));
+        prop_assert_eq!(
+            theirs,
+            Ok(httparse::Status::Complete((line.len(), size)))
+        );
     }
     Ok(())
 }

@@ -62,7 +62,8 @@ fn help() {
 #[test]
 fn built_in_server() {
     let dir = snapshot("lesson02_local", &[]);
-    let saved = fs::read(dir.path().join("lesson02-page.html")).expect("the saved page");
+    let saved = fs::read(dir.path().join("lesson02-page.html"))
+        .expect("the saved page");
     assert_eq!(saved, workbook::lesson02::server::PAGE.as_bytes());
     assert_eq!(files_in(dir.path()), ["lesson02-page.html"]);
 }
@@ -73,7 +74,8 @@ fn built_in_server() {
 #[case::close("lesson02_local_close", "/close")]
 fn built_in_framings(#[case] name: &str, #[case] path: &str) {
     let dir = snapshot(name, &["--local", path]);
-    let saved = fs::read(dir.path().join("lesson02-page.html")).expect("the saved page");
+    let saved = fs::read(dir.path().join("lesson02-page.html"))
+        .expect("the saved page");
     assert_eq!(saved, workbook::lesson02::server::PAGE.as_bytes());
 }
 
@@ -96,7 +98,8 @@ fn naive_against_chunked() {
         "lesson02_naive_chunked",
         &["--naive", "--local", "/chunked"],
     );
-    let saved = fs::read(dir.path().join("lesson02-page.html")).expect("the saved page");
+    let saved = fs::read(dir.path().join("lesson02-page.html"))
+        .expect("the saved page");
     assert!(
         saved.starts_with(b"10\r\n<!doctype html>\n\r\n7\r\n"),
         "{saved:?}"
@@ -181,7 +184,9 @@ fn misbehaving_server(#[case] name: &str, #[case] reply: Vec<u8>) {
 fn huge_head() -> Vec<u8> {
     let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
     while bytes.len() < 70 * 1024 {
-        bytes.extend_from_slice(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        bytes.extend_from_slice(
+            b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
+        );
     }
     bytes
 }
@@ -233,7 +238,8 @@ fn cannot_save() {
 fn connection_refused() {
     // Bind a port, then free it: nothing is listening there now.
     let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("local_addr").port()
     };
     let url = format!("http://127.0.0.1:{port}/");
@@ -284,6 +290,7 @@ fn chunked_binary_from_a_server() {
     let url = server.url("/");
     let dir = snapshot("lesson02_chunked_binary_404", &[&url]);
     server.join();
-    let saved = fs::read(dir.path().join("lesson02-page.bin")).expect("the saved file");
+    let saved =
+        fs::read(dir.path().join("lesson02-page.bin")).expect("the saved file");
     assert_eq!(saved, body);
 }

@@ -13,7 +13,8 @@ use workbook::robustness::table;
 #[test]
 fn lesson03_survives_the_fault_battery() {
     let mut server = ServerProcess::start(&["--idle-timeout", "5"]);
-    let report = server_faults::run(Lesson::Lesson03, server.addr, server.pid());
+    let report =
+        server_faults::run(Lesson::Lesson03, server.addr, server.pid());
     let summary = format!(
         "{}\ngood conversations: {} of {} right; threads/fds {:?} -> {:?} \
          (peak {} threads)",

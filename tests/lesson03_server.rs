@@ -12,13 +12,16 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use server::{TIMEOUT, connect, conversation, expected, receive};
-use workbook::lesson03::server::{BACKLOG, Config, Log, Threads, accept_loop, listen, serve};
+use workbook::lesson03::server::{
+    BACKLOG, Config, Log, Threads, accept_loop, listen, serve,
+};
 
 /// The server's log lines, collected in memory.
 type Lines = Arc<Mutex<Vec<String>>>;
 
 fn start(threads: Threads) -> (SocketAddr, Lines) {
-    let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG).expect("listen on port 0");
+    let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG)
+        .expect("listen on port 0");
     let addr = listener.local_addr().expect("address");
     let lines: Lines = Arc::default();
     let sink = Arc::clone(&lines);
@@ -65,8 +68,10 @@ fn two_hundred_concurrent_clients_all_get_their_own_replies() {
     let handles: Vec<_> = (0..CLIENTS)
         .map(|id| {
             thread::spawn(move || {
-                let names = [format!("a{id}"), format!("李{id}"), format!("c{id}")];
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let names =
+                    [format!("a{id}"), format!("李{id}"), format!("c{id}")];
+                let names: Vec<&str> =
+                    names.iter().map(String::as_str).collect();
                 let heard = conversation(addr, &names);
                 (heard, expected(&names))
             })
@@ -211,8 +216,8 @@ mod fuzzed {
     use proptest::test_runner::TestCaseError;
     use workbook::lesson03::connection::converse;
     use workbook::lesson03::protocol::{
-        BUFFER_SIZE, EXIT, Message, TOO_LONG_REPLY, WELCOME, classify, ends_with_newline,
-        not_utf8_reply, reply,
+        BUFFER_SIZE, EXIT, Message, TOO_LONG_REPLY, WELCOME, classify,
+        ends_with_newline, not_utf8_reply, reply,
     };
 
     use super::fuzz;
@@ -265,7 +270,8 @@ mod fuzzed {
     fn check_message(bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert_eq!(classify(bytes), expected(bytes));
         let whole = vec![bytes.to_vec()];
-        let bytewise: Vec<Vec<u8>> = bytes.chunks(1).map(<[u8]>::to_vec).collect();
+        let bytewise: Vec<Vec<u8>> =
+            bytes.chunks(1).map(<[u8]>::to_vec).collect();
         for pieces in [whole, bytewise] {
             let mut stream = Chunks(pieces.clone(), Vec::new());
             let ending = converse(&mut stream, Duration::ZERO, &|_| {});

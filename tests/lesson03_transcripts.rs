@@ -11,7 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{run, transcript, transcript_settings, wait_bounded};
-use server::{BIN, ServerProcess, connect, expected, port_filters, python3, receive};
+use server::{
+    BIN, ServerProcess, connect, expected, port_filters, python3, receive,
+};
 use socket2::SockRef;
 
 fn settings() -> insta::Settings {
@@ -27,7 +29,8 @@ fn here() -> &'static Path {
 #[test]
 fn help() {
     let text = transcript(BIN, &["--help"], here());
-    transcript_settings().bind(|| insta::assert_snapshot!("lesson03_help", text));
+    transcript_settings()
+        .bind(|| insta::assert_snapshot!("lesson03_help", text));
 }
 
 #[test]

@@ -22,7 +22,8 @@ fn lesson04_survives_the_fault_battery() {
         "{:?}",
         server.log()
     );
-    let report = server_faults::run(Lesson::Lesson04, server.addr, server.pid());
+    let report =
+        server_faults::run(Lesson::Lesson04, server.addr, server.pid());
     let summary = format!(
         "{}\ngood conversations: {} of {} right; threads/fds {:?} -> {:?} \
          (peak {} threads)",

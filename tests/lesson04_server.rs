@@ -110,7 +110,8 @@ fn expected_replies(names: &[String]) -> String {
 fn converse_in_pieces(bytes: &[u8], cuts: &[usize], pause: bool) -> String {
     let stream = connect(shared_server());
     stream.set_nodelay(true).unwrap();
-    let mut cuts: Vec<usize> = cuts.iter().map(|cut| cut % (bytes.len() + 1)).collect();
+    let mut cuts: Vec<usize> =
+        cuts.iter().map(|cut| cut % (bytes.len() + 1)).collect();
     cuts.push(0);
     cuts.push(bytes.len());
     cuts.sort_unstable();
@@ -250,7 +251,8 @@ fn line_limit_with_one_byte_reads() {
         }
     }
     let input = [b"x".repeat(1024), b"\n".to_vec(), b"y".repeat(5000)].concat();
-    let mut lines = LineReader::new(BufReader::with_capacity(1, OneByte(&input)), 1024);
+    let mut lines =
+        LineReader::new(BufReader::with_capacity(1, OneByte(&input)), 1024);
     assert_eq!(lines.read_line().unwrap(), Some("x".repeat(1024)));
     match lines.read_line() {
         Err(LineError::TooLong { limit: 1024 }) => {}
@@ -382,7 +384,8 @@ fn idle_clients_are_closed_with_a_message() {
 #[test]
 fn shutdown_answers_what_is_owed_then_says_goodbye() {
     let running = start(Config::default());
-    let clients: Vec<TcpStream> = (0..10).map(|_| connect(running.address)).collect();
+    let clients: Vec<TcpStream> =
+        (0..10).map(|_| connect(running.address)).collect();
     for (i, client) in clients.iter().enumerate() {
         let text: String = (0..i).map(|k| format!("n{i}-{k}\n")).collect();
         (&*client).write_all(text.as_bytes()).unwrap();

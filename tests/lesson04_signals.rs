@@ -74,13 +74,16 @@ impl ServerProcess {
                         return line;
                     }
                 }
-                Err(_) => panic!("no log line with {needle:?}; saw {:?}", self.seen),
+                Err(_) => {
+                    panic!("no log line with {needle:?}; saw {:?}", self.seen)
+                }
             }
         }
     }
 
     fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        let stream =
+            TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(LIMIT)).unwrap();
         stream.set_write_timeout(Some(LIMIT)).unwrap();
         stream
@@ -180,8 +183,8 @@ fn a_signal_stops_the_server_and_loses_no_reply(#[case] signal: &str) {
         "server log: {log:#?}"
     );
     assert!(
-        log.iter()
-            .any(|line| line == "stopped: 3 connection(s) served, all threads joined"),
+        log.iter().any(|line| line
+            == "stopped: 3 connection(s) served, all threads joined"),
         "{log:#?}"
     );
 }
@@ -248,5 +251,6 @@ fn client_when_the_server_shuts_down() {
     let text = format_transcript(BIN, &args, &run);
     let mut settings = transcript_settings();
     settings.add_filter(r"--port \d{2,}", "--port PORT");
-    settings.bind(|| insta::assert_snapshot!("lesson04_client_server_gone", text));
+    settings
+        .bind(|| insta::assert_snapshot!("lesson04_client_server_gone", text));
 }

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 /// runs and smaller loads, for a first look in well under a minute.
 pub fn quick() -> bool {
     env::args().any(|arg| arg == "--quick")
-        || env::var("WORKBOOK_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+        || env::var("WORKBOOK_BENCH_QUICK")
+            .is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// True if the command line holds `flag` (cargo passes `--bench` too).
@@ -49,7 +50,10 @@ pub fn percentile(times: &mut [Duration], p: f64) -> Duration {
 /// Runs each of `work` `runs` times, interleaved, and returns the
 /// median time of each. Every closure returns something, which goes
 /// through `black_box` so the compiler cannot skip the work.
-pub fn interleaved_medians<T>(runs: usize, work: &mut [&mut dyn FnMut() -> T]) -> Vec<Duration> {
+pub fn interleaved_medians<T>(
+    runs: usize,
+    work: &mut [&mut dyn FnMut() -> T],
+) -> Vec<Duration> {
     let mut times = vec![Vec::with_capacity(runs); work.len()];
     for _ in 0..runs {
         for (job, spent) in work.iter_mut().zip(&mut times) {
@@ -64,7 +68,8 @@ pub fn interleaved_medians<T>(runs: usize, work: &mut [&mut dyn FnMut() -> T]) -
 /// Prints a table: a header row, a rule, then rows, columns padded to
 /// their widest cell (the first column left-aligned, the rest right).
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> =
+        header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());

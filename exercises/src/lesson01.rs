@@ -17,7 +17,9 @@ pub const OVERHEAD_PER_FRAME: usize = 20 + 20 + 14 + 4;
 /// nothing costs nothing. (Real links add a preamble and a gap between
 /// frames, and TCP adds handshakes and ACKs; leave those out.)
 pub fn bytes_on_the_wire(payload: usize) -> usize {
-    todo!("Exercise 1.1: count the bytes on the wire for {payload} bytes of TCP data")
+    todo!(
+        "Exercise 1.1: count the bytes on the wire for {payload} bytes of TCP data"
+    )
 }
 // ANCHOR_END: bytes_on_the_wire
 
@@ -29,7 +31,9 @@ pub fn bytes_on_the_wire(payload: usize) -> usize {
 /// exactly four groups, a group that is empty, not all decimal digits,
 /// over 255, or written with a leading zero (`"01"`).
 pub fn dotted_to_u32(text: &str) -> Option<u32> {
-    todo!("Exercise 1.2: parse {text:?} as a dotted quad into a u32 (None if invalid)")
+    todo!(
+        "Exercise 1.2: parse {text:?} as a dotted quad into a u32 (None if invalid)"
+    )
 }
 // ANCHOR_END: dotted_to_u32
 
@@ -37,7 +41,9 @@ pub fn dotted_to_u32(text: &str) -> Option<u32> {
 /// Exercise 1.3: the way back: write a 32-bit value as a dotted quad, so
 /// `3232235521` becomes `"192.168.0.1"`.
 pub fn u32_to_dotted(value: u32) -> String {
-    todo!("Exercise 1.3: write {value} as a dotted quad such as \"192.168.0.1\"")
+    todo!(
+        "Exercise 1.3: write {value} as a dotted quad such as \"192.168.0.1\""
+    )
 }
 // ANCHOR_END: u32_to_dotted
 
@@ -59,7 +65,9 @@ pub fn ipv6_short_form(groups: [u16; 8]) -> String {
 /// (their top 24 bits agree) but `192.168.2.7` is not. Prefix 0 puts every
 /// address in one subnet; prefix 32 only an address with itself.
 pub fn same_subnet(a: u32, b: u32, prefix_len: u8) -> bool {
-    todo!("Exercise 1.5: do {a:#x} and {b:#x} share their top {prefix_len} bits?")
+    todo!(
+        "Exercise 1.5: do {a:#x} and {b:#x} share their top {prefix_len} bits?"
+    )
 }
 // ANCHOR_END: same_subnet
 

@@ -9,7 +9,9 @@
 /// ends with `\r\n`, so `("example.com", "/")` gives
 /// `b"GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"`.
 pub fn build_request(host: &str, path: &str) -> Vec<u8> {
-    todo!("Exercise 2.1: build the GET request bytes for host {host:?}, path {path:?}")
+    todo!(
+        "Exercise 2.1: build the GET request bytes for host {host:?}, path {path:?}"
+    )
 }
 // ANCHOR_END: build_request
 
@@ -24,7 +26,10 @@ pub fn build_request(host: &str, path: &str) -> Vec<u8> {
 /// straddle the old part and the new.
 pub fn find_header_end(buf: &[u8], searched: usize) -> Option<usize> {
     let text = String::from_utf8_lossy(buf);
-    todo!("Exercise 2.2: find the end of the head in {text:?} (already searched: {searched})")
+    todo!(
+        "Exercise 2.2: find the end of the head in {text:?} \
+         (already searched: {searched})"
+    )
 }
 // ANCHOR_END: find_header_end
 
@@ -91,7 +96,11 @@ impl ChunkedDecoder {
     // (Until you write it, clippy sees `out` unused and suggests a slice;
     // your code will push onto the Vec.)
     #[allow(clippy::ptr_arg)]
-    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<bool, String> {
+    pub fn feed(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<bool, String> {
         let text = String::from_utf8_lossy(input);
         todo!("Exercise 2.5: decode the chunked piece {text:?}")
     }

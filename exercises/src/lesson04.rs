@@ -33,8 +33,13 @@ pub enum LineRead {
 ///
 /// Use `fill_buf` and `consume`: they let you look at what is buffered,
 /// and take only the bytes you use.
-pub fn read_line_limited(reader: &mut impl BufRead, max_len: usize) -> io::Result<LineRead> {
-    todo!("Exercise 4.1: read one line of at most {max_len} bytes from the reader")
+pub fn read_line_limited(
+    reader: &mut impl BufRead,
+    max_len: usize,
+) -> io::Result<LineRead> {
+    todo!(
+        "Exercise 4.1: read one line of at most {max_len} bytes from the reader"
+    )
 }
 // ANCHOR_END: read_line_limited
 
@@ -72,7 +77,9 @@ pub fn classify_read(result: &io::Result<usize>) -> ReadOutcome {
 /// through loopback (`127.0.0.1` or `::1`) on the same port. Return the
 /// address you connected to. Give up after one second.
 pub fn wake_accept(listening_on: SocketAddr) -> io::Result<SocketAddr> {
-    todo!("Exercise 4.3: connect to the listener on {listening_on} to wake its accept")
+    todo!(
+        "Exercise 4.3: connect to the listener on {listening_on} to wake its accept"
+    )
 }
 // ANCHOR_END: wake_accept
 
@@ -89,7 +96,9 @@ pub fn accept_until_stopped(
     stop: &AtomicBool,
     serve: impl FnMut(TcpStream),
 ) -> io::Result<usize> {
-    todo!("Exercise 4.4: accept connections, serving each, until the stop flag is set")
+    todo!(
+        "Exercise 4.4: accept connections, serving each, until the stop flag is set"
+    )
 }
 // ANCHOR_END: accept_until_stopped
 
@@ -116,7 +125,9 @@ impl Framer {
     }
 
     pub fn push(&mut self, bytes: &[u8]) -> Vec<String> {
-        todo!("Exercise 4.5: push {bytes:?} and return the messages it completes")
+        todo!(
+            "Exercise 4.5: push {bytes:?} and return the messages it completes"
+        )
     }
 }
 // ANCHOR_END: framer

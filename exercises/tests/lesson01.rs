@@ -9,8 +9,8 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use exercises::lesson01::{
-    PortBlock, bytes_on_the_wire, classify_port, dotted_to_u32, ipv6_short_form, same_subnet,
-    u32_to_dotted,
+    PortBlock, bytes_on_the_wire, classify_port, dotted_to_u32,
+    ipv6_short_form, same_subnet, u32_to_dotted,
 };
 
 /// A deterministic spread of 32-bit values: corners and a simple

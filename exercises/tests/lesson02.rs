@@ -9,8 +9,8 @@
 // over.
 
 use exercises::lesson02::{
-    ChunkedDecoder, StatusLine, build_request, find_header_end, parse_content_length,
-    parse_status_line,
+    ChunkedDecoder, StatusLine, build_request, find_header_end,
+    parse_content_length, parse_status_line,
 };
 
 #[test]
@@ -84,7 +84,8 @@ fn ex2_2_find_header_end() {
     // Two reads, split at every place.
     let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody\r\n\r\n";
     for split in 0..=head.len() {
-        let found = find_header_end(&head[..split], 0).or_else(|| find_header_end(head, split));
+        let found = find_header_end(&head[..split], 0)
+            .or_else(|| find_header_end(head, split));
         assert_eq!(
             found,
             Some(25),

@@ -10,7 +10,9 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
-use exercises::lesson03::{port_from_args, reply_to, serve_connection, spawn_counted};
+use exercises::lesson03::{
+    port_from_args, reply_to, serve_connection, spawn_counted,
+};
 
 const NOT_UTF8: &str = "Error: that was not UTF-8 text, so not a name.";
 

@@ -15,8 +15,8 @@ use std::thread;
 use std::time::Duration;
 
 use exercises::lesson04::{
-    Framer, LineRead, ReadOutcome, accept_until_stopped, classify_read, read_line_limited,
-    wake_accept,
+    Framer, LineRead, ReadOutcome, accept_until_stopped, classify_read,
+    read_line_limited, wake_accept,
 };
 
 const LIMIT: Duration = Duration::from_secs(10);
@@ -41,7 +41,8 @@ impl Read for OneByte<'_> {
 fn all_lines(reader: &mut impl io::BufRead, max_len: usize) -> Vec<LineRead> {
     let mut seen = Vec::new();
     for _ in 0..50 {
-        let read = read_line_limited(reader, max_len).expect("no I/O error here");
+        let read =
+            read_line_limited(reader, max_len).expect("no I/O error here");
         let more = matches!(read, LineRead::Line(_));
         seen.push(read);
         if !more {
@@ -176,7 +177,8 @@ fn ex4_2_classify_read() {
     }
     // The same on real sockets: a read timeout, then the peer's close.
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let mut client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect");
+    let mut client =
+        TcpStream::connect(listener.local_addr().unwrap()).expect("connect");
     let (server, _) = listener.accept().expect("accept");
     client
         .set_read_timeout(Some(Duration::from_millis(50)))

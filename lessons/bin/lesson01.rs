@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use workbook::lesson01::explain::{explain, tour};
 
-const USAGE: &str = "usage: cargo run --bin lesson01 -- [ADDRESS | SOCKET-ADDRESS]...
+const USAGE: &str =
+    "usage: cargo run --bin lesson01 -- [ADDRESS | SOCKET-ADDRESS]...
 
 With no arguments, a tour of example addresses. Otherwise each argument is
 explained: an IPv4 address (192.168.0.1), an IPv6 address (2001:db8::1) or a
@@ -38,7 +39,9 @@ fn main() -> ExitCode {
         // Arguments are OS strings: on Unix any bytes at all. Refuse
         // what is not UTF-8 instead of panicking on it.
         let Some(text) = arg.to_str() else {
-            eprintln!("error: {arg:?} is not UTF-8 text, so it cannot be an address");
+            eprintln!(
+                "error: {arg:?} is not UTF-8 text, so it cannot be an address"
+            );
             failed += 1;
             continue;
         };

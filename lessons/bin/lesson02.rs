@@ -24,7 +24,9 @@ fn main() -> ExitCode {
     for arg in env::args_os().skip(1) {
         match arg.into_string() {
             Ok(arg) => args.push(arg),
-            Err(arg) => return usage_error(&format!("{arg:?} is not UTF-8 text")),
+            Err(arg) => {
+                return usage_error(&format!("{arg:?} is not UTF-8 text"));
+            }
         }
     }
     let (source, options) = match parse_args(&args) {
@@ -42,7 +44,9 @@ fn main() -> ExitCode {
                 say(&format!("Started the built-in HTTP server on {addr}."));
                 format!("http://{addr}{path}")
             }
-            Err(error) => return failure(&format!("cannot start the server: {error}")),
+            Err(error) => {
+                return failure(&format!("cannot start the server: {error}"));
+            }
         },
     };
     let target = match parse_target(&url) {
@@ -89,7 +93,8 @@ fn report(fetched: &Fetched) {
 /// a hex dump of its first 64 bytes if it does not.
 fn first_lines(path: &Path) -> Vec<String> {
     let mut start = Vec::new();
-    let read = File::open(path).and_then(|file| file.take(320).read_to_end(&mut start));
+    let read = File::open(path)
+        .and_then(|file| file.take(320).read_to_end(&mut start));
     if let Err(error) = read {
         return vec![format!("(cannot read it back: {error})")];
     }
@@ -109,7 +114,8 @@ fn first_lines(path: &Path) -> Vec<String> {
 fn hex_dump(bytes: &[u8]) -> Vec<String> {
     let mut lines = vec!["(not text; the first bytes in hex)".to_string()];
     for (row, chunk) in bytes.chunks(16).enumerate() {
-        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let hex: Vec<String> =
+            chunk.iter().map(|b| format!("{b:02x}")).collect();
         lines.push(format!("{:04x}  {}", row * 16, hex.join(" ")));
     }
     lines

@@ -17,7 +17,9 @@ use workbook::lesson03::args::{BurstOptions, Command, ServeOptions, parse};
 use workbook::lesson03::burst::{LIMIT, burst, start_server};
 use workbook::lesson03::client::run_client;
 use workbook::lesson03::demo::run_demo;
-use workbook::lesson03::server::{BACKLOG, Config, listen, serve_threaded, stdout_log};
+use workbook::lesson03::server::{
+    BACKLOG, Config, listen, serve_threaded, stdout_log,
+};
 
 const USAGE: &str = "\
 usage: cargo run --bin lesson03 -- [--port N] [--slow] [--all-interfaces]
@@ -43,7 +45,8 @@ burst:  N clients (default 500) connecting at the same instant to a
 
 fn main() -> ExitCode {
     // `env::args()` would panic on an argument that is not UTF-8.
-    let args: Result<Vec<String>, _> = env::args_os().skip(1).map(|a| a.into_string()).collect();
+    let args: Result<Vec<String>, _> =
+        env::args_os().skip(1).map(|a| a.into_string()).collect();
     let Ok(args) = args else {
         return usage_error("arguments must be UTF-8 text");
     };
@@ -55,7 +58,8 @@ fn main() -> ExitCode {
         Ok(Command::Serve(options)) => run_server(&options),
         Ok(Command::Client { port, names }) => {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-            run_client(addr, &names, &mut io::stdout()).map_err(|e| e.to_string())
+            run_client(addr, &names, &mut io::stdout())
+                .map_err(|e| e.to_string())
         }
         Ok(Command::Demo { threads }) => {
             run_demo(threads, &mut io::stdout()).map_err(|e| e.to_string())
@@ -117,7 +121,8 @@ fn run_burst(options: &BurstOptions) -> Result<(), String> {
             (addr, format!("the server on {addr}"))
         }
         None => {
-            let addr = start_server(options.backlog).map_err(|e| e.to_string())?;
+            let addr =
+                start_server(options.backlog).map_err(|e| e.to_string())?;
             (addr, format!("our server, backlog {}", options.backlog))
         }
     };

@@ -24,7 +24,9 @@ fn main() -> ExitCode {
     for arg in env::args_os().skip(1) {
         match arg.into_string() {
             Ok(arg) => args.push(arg),
-            Err(arg) => return usage_error(&format!("{arg:?} is not UTF-8 text")),
+            Err(arg) => {
+                return usage_error(&format!("{arg:?} is not UTF-8 text"));
+            }
         }
     }
     match parse(&args) {

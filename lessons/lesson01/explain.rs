@@ -4,7 +4,9 @@
 use std::fmt;
 
 use super::ipv4::{binary_groups, format_ipv4, parse_ipv4};
-use super::ipv6::{format_full, format_ipv6, groups, longest_zero_run, parse_ipv6};
+use super::ipv6::{
+    format_full, format_ipv6, groups, longest_zero_run, parse_ipv6,
+};
 use super::ports::{classify_port, well_known_service};
 use super::ranges::{Range, classify_v4, classify_v6};
 use super::socket_addr::{Address, SocketAddress, parse_socket_addr};
@@ -103,11 +105,15 @@ pub fn canonical(understood: &Understood) -> String {
         Understood::Socket(socket) => {
             let port = socket.port;
             match (socket.address, socket.scope_id) {
-                (Address::V4(value), _) => format!("{}:{port}", format_ipv4(value)),
+                (Address::V4(value), _) => {
+                    format!("{}:{port}", format_ipv4(value))
+                }
                 (Address::V6(value), Some(scope)) if scope != 0 => {
                     format!("[{}%{scope}]:{port}", format_ipv6(value))
                 }
-                (Address::V6(value), _) => format!("[{}]:{port}", format_ipv6(value)),
+                (Address::V6(value), _) => {
+                    format!("[{}]:{port}", format_ipv6(value))
+                }
             }
         }
     }
@@ -135,11 +141,16 @@ pub fn explain(input: &str) -> Result<String, InputError> {
                 Address::V4(_) => "IPv4",
                 Address::V6(_) => "IPv6",
             };
-            lines.push(format!("  socket address: an {family} address plus a port"));
+            lines.push(format!(
+                "  socket address: an {family} address plus a port"
+            ));
             lines.push(field("std::net prints", &canonical(&understood)));
             lines.extend(port_lines(socket.port));
             if let Some(scope) = socket.scope_id {
-                lines.push(field("scope id", &format!("{scope} (interface number)")));
+                lines.push(field(
+                    "scope id",
+                    &format!("{scope} (interface number)"),
+                ));
             }
             lines.push(field("address", &canonical_address(&socket.address)));
             lines.extend(address_lines(&socket.address));
@@ -194,17 +205,24 @@ fn shortening(value: u128) -> String {
             "leading zeros dropped; group {} is a lone zero, kept as 0",
             start + 1
         ),
-        Some((_, 8)) => "all eight groups are zero: the whole address is \"::\"".into(),
+        Some((_, 8)) => {
+            "all eight groups are zero: the whole address is \"::\"".into()
+        }
         Some((start, len)) => format!(
             "leading zeros dropped; zero groups {}-{} become \"::\"",
             start + 1,
             start + len
         ),
-        None => "leading zeros dropped; no zero group to replace with \"::\"".into(),
+        None => {
+            "leading zeros dropped; no zero group to replace with \"::\"".into()
+        }
     }
 }
 
-fn range_lines<T: Copy>(range: &Range<T>, format: fn(T) -> String) -> Vec<String> {
+fn range_lines<T: Copy>(
+    range: &Range<T>,
+    format: fn(T) -> String,
+) -> Vec<String> {
     let name = if range.prefix == 0 {
         format!("{} ({})", range.name, range.source)
     } else {

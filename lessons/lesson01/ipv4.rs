@@ -36,7 +36,9 @@ impl fmt::Display for Ipv4Error {
                 "it has {found} group{} separated by dots; IPv4 has exactly 4",
                 if *found == 1 { "" } else { "s" }
             ),
-            Ipv4Error::EmptyGroup { group } => write!(f, "group {group} is empty"),
+            Ipv4Error::EmptyGroup { group } => {
+                write!(f, "group {group} is empty")
+            }
             Ipv4Error::NotADigit { group, found } => {
                 write!(
                     f,

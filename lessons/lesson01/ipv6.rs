@@ -71,7 +71,10 @@ impl fmt::Display for Ipv6Error {
                 write!(f, "the IPv4 part {text:?} is not valid: {reason}")
             }
             Ipv6Error::Ipv4PartNotLast => {
-                write!(f, "an IPv4 part (with dots) may only come at the very end")
+                write!(
+                    f,
+                    "an IPv4 part (with dots) may only come at the very end"
+                )
             }
         }
     }
@@ -158,9 +161,11 @@ impl Groups {
                 if !is_last {
                     return Err(Ipv6Error::Ipv4PartNotLast);
                 }
-                let ipv4 = parse_ipv4(piece).map_err(|reason| Ipv6Error::BadIpv4Part {
-                    text: piece.to_string(),
-                    reason,
+                let ipv4 = parse_ipv4(piece).map_err(|reason| {
+                    Ipv6Error::BadIpv4Part {
+                        text: piece.to_string(),
+                        reason,
+                    }
                 })?;
                 // 32 bits fill two 16-bit groups.
                 self.push((ipv4 >> 16) as u16)?;
@@ -205,7 +210,8 @@ pub fn groups(value: u128) -> [u16; 8] {
 
 /// The full form: eight groups of exactly four lowercase hex digits.
 pub fn format_full(value: u128) -> String {
-    let groups: Vec<String> = groups(value).iter().map(|g| format!("{g:04x}")).collect();
+    let groups: Vec<String> =
+        groups(value).iter().map(|g| format!("{g:04x}")).collect();
     groups.join(":")
 }
 
@@ -219,7 +225,8 @@ pub fn format_ipv6(value: u128) -> String {
     }
     let groups = groups(value);
     let hex = |range: &[u16]| -> String {
-        let texts: Vec<String> = range.iter().map(|g| format!("{g:x}")).collect();
+        let texts: Vec<String> =
+            range.iter().map(|g| format!("{g:x}")).collect();
         texts.join(":")
     };
     match longest_zero_run(&groups) {

@@ -67,10 +67,18 @@ pub fn classify_port(port: u16) -> PortClass {
 impl fmt::Display for PortClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            PortClass::Zero => "port 0: bind to it and the OS picks a free port for you",
-            PortClass::System => "a system port (1-1023): binding it needs privileges",
-            PortClass::Registered => "a registered port (1024-49151): any program may bind it",
-            PortClass::Dynamic => "a dynamic port (49152-65535): typical of a client's side",
+            PortClass::Zero => {
+                "port 0: bind to it and the OS picks a free port for you"
+            }
+            PortClass::System => {
+                "a system port (1-1023): binding it needs privileges"
+            }
+            PortClass::Registered => {
+                "a registered port (1024-49151): any program may bind it"
+            }
+            PortClass::Dynamic => {
+                "a dynamic port (49152-65535): typical of a client's side"
+            }
         })
     }
 }
@@ -88,7 +96,10 @@ impl fmt::Display for PortError {
         match self {
             PortError::Empty => write!(f, "the port is missing after \":\""),
             PortError::NotADigit { found } => {
-                write!(f, "the port has {found:?}, which is not a decimal digit")
+                write!(
+                    f,
+                    "the port has {found:?}, which is not a decimal digit"
+                )
             }
             PortError::TooLarge { text } => write!(
                 f,

@@ -74,7 +74,8 @@ pub fn parse_socket_addr(text: &str) -> Result<SocketAddress, SocketAddrError> {
             Some((address, scope)) => (address, Some(parse_scope_id(scope)?)),
             None => (inside, None),
         };
-        let address = parse_ipv6(address_text).map_err(SocketAddrError::Ipv6)?;
+        let address =
+            parse_ipv6(address_text).map_err(SocketAddrError::Ipv6)?;
         let port = parse_port(port_text).map_err(SocketAddrError::Port)?;
         return Ok(SocketAddress {
             address: Address::V6(address),
@@ -83,7 +84,8 @@ pub fn parse_socket_addr(text: &str) -> Result<SocketAddress, SocketAddrError> {
         });
     }
     // IPv4: the last `:` separates address and port.
-    let (address_text, port_text) = text.rsplit_once(':').ok_or(SocketAddrError::MissingPort)?;
+    let (address_text, port_text) =
+        text.rsplit_once(':').ok_or(SocketAddrError::MissingPort)?;
     let address = parse_ipv4(address_text).map_err(SocketAddrError::Ipv4)?;
     let port = parse_port(port_text).map_err(SocketAddrError::Port)?;
     Ok(SocketAddress {

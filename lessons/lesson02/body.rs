@@ -63,7 +63,10 @@ impl fmt::Display for BodyError {
                 write!(f, "bad Content-Length {value}: it must be digits only")
             }
             BodyError::ConflictingContentLength => {
-                write!(f, "the response has Content-Length headers that disagree")
+                write!(
+                    f,
+                    "the response has Content-Length headers that disagree"
+                )
             }
             BodyError::BadChunkSize { line, why } => {
                 write!(f, "bad chunk size line {line}: {why}")
@@ -246,14 +249,20 @@ impl ChunkedDecoder {
     /// Decodes `input`, writing chunk data to `out`. Returns how many
     /// bytes of `input` were used: all of them, unless the body ended
     /// inside `input` (what follows is not part of it).
-    pub fn feed(&mut self, input: &[u8], out: &mut impl Write) -> Result<usize, BodyError> {
+    pub fn feed(
+        &mut self,
+        input: &[u8],
+        out: &mut impl Write,
+    ) -> Result<usize, BodyError> {
         let mut used = 0;
         while used < input.len() && self.state != Chunk::Done {
             let rest = &input[used..];
             used += match self.state {
                 Chunk::Size | Chunk::Trailer => self.take_line(rest)?,
                 Chunk::Data(left) => {
-                    let n = rest.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                    let n = rest
+                        .len()
+                        .min(usize::try_from(left).unwrap_or(usize::MAX));
                     out.write_all(&rest[..n]).map_err(BodyError::Write)?;
                     self.written += n as u64;
                     let left = left - n as u64;

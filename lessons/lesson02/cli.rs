@@ -56,7 +56,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut args = args.iter();
     let mut set_source = |new: Source| match source.replace(new) {
         None => Ok(()),
-        Some(_) => Err("give one URL or one --local PATH, not more".to_string()),
+        Some(_) => {
+            Err("give one URL or one --local PATH, not more".to_string())
+        }
     };
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -67,7 +69,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "--naive" => options.naive = true,
-            "-o" | "--output" => options.output = Some(PathBuf::from(value(arg)?)),
+            "-o" | "--output" => {
+                options.output = Some(PathBuf::from(value(arg)?))
+            }
             "--local" => {
                 let path = value(arg)?;
                 if !path.starts_with('/') || path.bytes().any(|b| b <= b' ') {
@@ -119,7 +123,11 @@ fn parse_max_body(text: &str) -> Result<u64, String> {
     text.parse::<u64>()
         .ok()
         .filter(|&n| digits && n <= 1 << 40)
-        .ok_or_else(|| format!("--max-body takes a number of bytes, 0 to 2^40, not {text:?}"))
+        .ok_or_else(|| {
+            format!(
+                "--max-body takes a number of bytes, 0 to 2^40, not {text:?}"
+            )
+        })
 }
 
 #[cfg(test)]

@@ -181,8 +181,12 @@ pub fn explain_io(error: &io::Error) -> String {
         io::ErrorKind::ConnectionRefused => {
             "connection refused (nothing is listening on that port)".into()
         }
-        io::ErrorKind::ConnectionReset => "the connection was reset by the other side".into(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "timed out".into(),
+        io::ErrorKind::ConnectionReset => {
+            "the connection was reset by the other side".into()
+        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            "timed out".into()
+        }
         _ => error.to_string(),
     }
 }
@@ -191,7 +195,11 @@ pub fn explain_io(error: &io::Error) -> String {
 /// Turns a host name into addresses with `ToSocketAddrs` (the system's
 /// resolver: /etc/hosts, then DNS). The lookup itself has no timeout, so
 /// it runs in a helper thread and we wait for it at most `timeout`.
-pub fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAddr>, FetchError> {
+pub fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<Vec<SocketAddr>, FetchError> {
     let (sender, receiver) = mpsc::channel();
     let name = host.to_string();
     thread::spawn(move || {
@@ -199,7 +207,9 @@ pub fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAdd
         let _ = sender.send(found.map(Iterator::collect::<Vec<_>>));
     });
     match receiver.recv_timeout(timeout) {
-        Ok(Ok(addrs)) if addrs.is_empty() => Err(FetchError::NoAddress { host: host.into() }),
+        Ok(Ok(addrs)) if addrs.is_empty() => {
+            Err(FetchError::NoAddress { host: host.into() })
+        }
         Ok(Ok(addrs)) => Ok(addrs),
         Ok(Err(error)) => Err(FetchError::Resolve {
             host: host.into(),
@@ -300,7 +310,10 @@ pub fn read_some(
 /// Reads until the empty line that ends the head. Returns the head (up to
 /// and including `\r\n\r\n`) and whatever body bytes came with it in the
 /// same reads.
-pub fn read_head(conn: &mut impl Read, limits: &Limits) -> Result<(Vec<u8>, Vec<u8>), FetchError> {
+pub fn read_head(
+    conn: &mut impl Read,
+    limits: &Limits,
+) -> Result<(Vec<u8>, Vec<u8>), FetchError> {
     let mut received = Vec::new();
     let mut piece = [0u8; 8192];
     loop {

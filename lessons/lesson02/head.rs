@@ -62,7 +62,10 @@ pub struct ResponseHead {
 
 impl ResponseHead {
     /// Every value of the header `name` (names ignore case), in order.
-    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+    pub fn values<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a [u8]> {
         self.headers
             .iter()
             .filter(move |h| h.name.eq_ignore_ascii_case(name))
@@ -170,7 +173,10 @@ pub fn is_token_char(byte: u8) -> bool {
 // ANCHOR: parse_header_line
 /// Parses `Name: value` (without its `\r\n`). Spaces and tabs around the
 /// value are not part of it.
-pub fn parse_header_line(line: &[u8], number: usize) -> Result<Header, HeadError> {
+pub fn parse_header_line(
+    line: &[u8],
+    number: usize,
+) -> Result<Header, HeadError> {
     let bad = |why| HeadError::BadHeaderLine {
         number,
         line: quote_line(line),

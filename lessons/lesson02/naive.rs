@@ -8,7 +8,9 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 
 use super::body::BodyError;
-use super::client::{FetchError, Fetched, Options, read_some, save_atomic, show_lines};
+use super::client::{
+    FetchError, Fetched, Options, read_some, save_atomic, show_lines,
+};
 use super::head::{HEAD_END, find_head_end};
 
 /// The tutorial's `recv(1024)`.
@@ -17,7 +19,10 @@ pub const NAIVE_READ: usize = 1024;
 // ANCHOR: naive_read
 /// Reads everything until `read` returns 0, 1024 bytes per call, into
 /// one growing buffer: the whole response sits in memory at the end.
-pub fn read_to_close(conn: &mut impl Read, options: &Options) -> Result<Vec<u8>, FetchError> {
+pub fn read_to_close(
+    conn: &mut impl Read,
+    options: &Options,
+) -> Result<Vec<u8>, FetchError> {
     let limits = &options.limits;
     let most = limits.max_body + limits.max_head as u64;
     let mut data = Vec::new();
@@ -41,9 +46,10 @@ pub fn read_to_close(conn: &mut impl Read, options: &Options) -> Result<Vec<u8>,
 /// splits head from body. The tutorial's Python raises an exception
 /// when there is none; we say so in one line.
 pub fn split_once(data: &[u8]) -> Result<(&[u8], &[u8]), FetchError> {
-    let end = find_head_end(data, 0).ok_or(FetchError::ClosedBeforeHeadEnd {
-        received: data.len(),
-    })?;
+    let end =
+        find_head_end(data, 0).ok_or(FetchError::ClosedBeforeHeadEnd {
+            received: data.len(),
+        })?;
     Ok((&data[..end - HEAD_END.len()], &data[end..]))
 }
 // ANCHOR_END: naive_split
@@ -78,7 +84,8 @@ pub fn receive(
         .clone()
         .unwrap_or_else(|| PathBuf::from("lesson02-page.html"));
     save_atomic(&path, |file| {
-        std::io::Write::write_all(file, body).map_err(|e| BodyError::Write(e).into())
+        std::io::Write::write_all(file, body)
+            .map_err(|e| BodyError::Write(e).into())
     })?;
     Ok(Fetched {
         path,
@@ -90,6 +97,7 @@ pub fn receive(
 /// A rough look for the header, just to warn: no real parsing here.
 fn looks_chunked(head: &[u8]) -> bool {
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    head.lines()
-        .any(|line| line.starts_with("transfer-encoding:") && line.contains("chunked"))
+    head.lines().any(|line| {
+        line.starts_with("transfer-encoding:") && line.contains("chunked")
+    })
 }

@@ -81,7 +81,9 @@ pub fn response_for(request: &[u8]) -> Vec<u8> {
     let line = request.split(|&b| b == b'\r').next().unwrap_or_default();
     let words: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
     match words.as_slice() {
-        [b"GET", path, version] if version.starts_with(b"HTTP/1.") => respond(path),
+        [b"GET", path, version] if version.starts_with(b"HTTP/1.") => {
+            respond(path)
+        }
         [_, _, _] => plain(405, "Method Not Allowed", "only GET is served\n"),
         _ => plain(400, "Bad Request", "that was not an HTTP request\n"),
     }

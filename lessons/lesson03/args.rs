@@ -60,7 +60,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 }
 
 /// Takes the value that follows a flag such as `--port`.
-fn value<'a>(flag: &str, rest: &mut impl Iterator<Item = &'a String>) -> Result<&'a str, String> {
+fn value<'a>(
+    flag: &str,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<&'a str, String> {
     rest.next()
         .map(String::as_str)
         .ok_or_else(|| format!("{flag} needs a value"))
@@ -165,7 +168,8 @@ mod tests {
     use super::*;
 
     fn parse_words(line: &str) -> Result<Command, String> {
-        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let args: Vec<String> =
+            line.split_whitespace().map(str::to_string).collect();
         parse(&args)
     }
 

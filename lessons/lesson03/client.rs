@@ -72,11 +72,12 @@ pub fn run_client(
 // ANCHOR_END: run_client
 
 fn connect(addr: SocketAddr) -> Result<TcpStream, ClientError> {
-    let stream =
-        TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(|error| match error.kind() {
+    let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(
+        |error| match error.kind() {
             ErrorKind::ConnectionRefused => ClientError::NotListening(addr),
             _ => ClientError::Io("connecting", error),
-        })?;
+        },
+    )?;
     let timeouts = stream
         .set_read_timeout(Some(REPLY_TIMEOUT))
         .and_then(|()| stream.set_write_timeout(Some(REPLY_TIMEOUT)));
@@ -84,7 +85,11 @@ fn connect(addr: SocketAddr) -> Result<TcpStream, ClientError> {
     Ok(stream)
 }
 
-fn send(stream: &mut TcpStream, text: &str, what: &'static str) -> Result<(), ClientError> {
+fn send(
+    stream: &mut TcpStream,
+    text: &str,
+    what: &'static str,
+) -> Result<(), ClientError> {
     stream
         .write_all(text.as_bytes())
         .map_err(|error| ClientError::Io(what, error))
@@ -92,7 +97,10 @@ fn send(stream: &mut TcpStream, text: &str, what: &'static str) -> Result<(), Cl
 
 /// One read = one message, as in the tutorial's `s.recv(1024)`. Bytes
 /// that are not UTF-8 are shown as U+FFFD rather than refused.
-fn receive(stream: &mut TcpStream, what: &'static str) -> Result<String, ClientError> {
+fn receive(
+    stream: &mut TcpStream,
+    what: &'static str,
+) -> Result<String, ClientError> {
     let mut buffer = [0u8; BUFFER_SIZE];
     let n = loop {
         match stream.read(&mut buffer) {

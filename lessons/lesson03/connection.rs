@@ -8,8 +8,8 @@ use std::thread;
 use std::time::Duration;
 
 use super::protocol::{
-    BUFFER_SIZE, Message, TOO_LONG_REPLY, WELCOME, classify, ends_with_newline, not_utf8_reply,
-    reply,
+    BUFFER_SIZE, Message, TOO_LONG_REPLY, WELCOME, classify, ends_with_newline,
+    not_utf8_reply, reply,
 };
 
 /// How a conversation ended, when it ended the way the protocol allows.
@@ -140,9 +140,13 @@ mod tests {
 
     #[test]
     fn the_tutorial_session() {
-        let (ending, written, log) = run(&[b"Michael", b"Tracy", b"Sarah", b"exit"]);
+        let (ending, written, log) =
+            run(&[b"Michael", b"Tracy", b"Sarah", b"exit"]);
         assert_eq!(ending, Ending::Exit);
-        assert_eq!(written, "Welcome!Hello, Michael!Hello, Tracy!Hello, Sarah!");
+        assert_eq!(
+            written,
+            "Welcome!Hello, Michael!Hello, Tracy!Hello, Sarah!"
+        );
         assert!(log.is_empty());
     }
 

@@ -74,7 +74,8 @@ pub fn not_utf8_reply(newline: bool) -> String {
 }
 
 /// The last thing a client hears before we close an oversized message.
-pub const TOO_LONG_REPLY: &str = "Error: message too long (the limit is 1023 bytes); closing.\n";
+pub const TOO_LONG_REPLY: &str =
+    "Error: message too long (the limit is 1023 bytes); closing.\n";
 
 /// Did the bytes end with a newline? (Used for bytes that are not text.)
 pub fn ends_with_newline(bytes: &[u8]) -> bool {

@@ -86,9 +86,9 @@ fn parse_client(args: &[String]) -> Result<Command, String> {
 
 fn parse_port(value: Option<&String>) -> Result<u16, String> {
     let value = value.ok_or("--port needs a number, such as --port 9999")?;
-    value
-        .parse()
-        .map_err(|_| format!("--port {value:?}: a port is a number from 0 to 65535"))
+    value.parse().map_err(|_| {
+        format!("--port {value:?}: a port is a number from 0 to 65535")
+    })
 }
 
 fn parse_seconds(value: Option<&String>) -> Result<Duration, String> {
@@ -113,7 +113,8 @@ mod tests {
     #[test]
     fn commands() {
         let thirty = Duration::from_secs(30);
-        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        let names =
+            |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
         let cases: &[(&[&str], Result<Command, String>)] = &[
             (
                 &[],

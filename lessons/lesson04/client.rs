@@ -62,7 +62,10 @@ impl fmt::Display for ClientError {
                 PATIENCE.as_secs()
             ),
             ClientError::BadLine { waiting, problem } => {
-                write!(f, "the server sent {problem} while we waited for {waiting}")
+                write!(
+                    f,
+                    "the server sent {problem} while we waited for {waiting}"
+                )
             }
             ClientError::Io { doing, error } => {
                 write!(f, "{doing} failed: {error}")
@@ -161,7 +164,9 @@ fn expect_line<R: io::BufRead>(
 // ANCHOR_END: expect_line
 
 /// After the goodbye, the server should close: anything else is odd.
-fn expect_end<R: io::BufRead>(lines: &mut LineReader<R>) -> Result<(), ClientError> {
+fn expect_end<R: io::BufRead>(
+    lines: &mut LineReader<R>,
+) -> Result<(), ClientError> {
     match lines.read_line() {
         Ok(None) => Ok(()),
         Ok(Some(line)) => Err(ClientError::BadLine {

@@ -91,10 +91,14 @@ pub fn find(arg: &str) -> Option<&'static Scenario> {
 
 /// The list `lesson04 demo` prints.
 pub fn listing() -> String {
-    let mut text =
-        String::from("Scenarios (run one with: cargo run --bin lesson04 -- demo NAME):\n");
+    let mut text = String::from(
+        "Scenarios (run one with: cargo run --bin lesson04 -- demo NAME):\n",
+    );
     for s in &SCENARIOS {
-        text.push_str(&format!("  {} {:<11} {}\n", s.number, s.name, s.summary));
+        text.push_str(&format!(
+            "  {} {:<11} {}\n",
+            s.number, s.name, s.summary
+        ));
     }
     text
 }
@@ -362,7 +366,8 @@ impl Client {
     fn connect(address: SocketAddr, log: Log) -> Step<Client> {
         log.say(format_args!("connecting to {address}"));
         let failed = |e: io::Error| format!("connect to {address}: {e}");
-        let stream = TcpStream::connect_timeout(&address, WAIT).map_err(failed)?;
+        let stream =
+            TcpStream::connect_timeout(&address, WAIT).map_err(failed)?;
         stream.set_read_timeout(Some(WAIT)).map_err(failed)?;
         stream.set_write_timeout(Some(WAIT)).map_err(failed)?;
         let reader = BufReader::new(stream.try_clone().map_err(failed)?);
@@ -396,7 +401,9 @@ impl Client {
                     Err(format!("expected {expected:?}, got {line:?}"))
                 }
             }
-            Ok(None) => Err(format!("expected {expected:?}, got end of stream")),
+            Ok(None) => {
+                Err(format!("expected {expected:?}, got end of stream"))
+            }
             Err(e) => Err(format!("expected {expected:?}, got {e}")),
         }
     }
@@ -405,8 +412,9 @@ impl Client {
     fn expect_end(&mut self) -> Step {
         match self.lines.read_line() {
             Ok(None) => {
-                self.log
-                    .say("<- end of stream: read returned 0 (the server's FIN)");
+                self.log.say(
+                    "<- end of stream: read returned 0 (the server's FIN)",
+                );
                 Ok(())
             }
             Ok(Some(line)) => Err(format!("expected the end, got {line:?}")),

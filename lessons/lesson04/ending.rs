@@ -81,10 +81,13 @@ impl Ending {
         match self {
             Ending::SaidExit => "client said exit: goodbye, then close".into(),
             Ending::ClientClosed => {
-                "read returned 0: the client closed its side; closing ours".into()
+                "read returned 0: the client closed its side; closing ours"
+                    .into()
             }
             Ending::Reset(kind) => {
-                format!("connection reset ({kind:?}): the client vanished; cleaning up")
+                format!(
+                    "connection reset ({kind:?}): the client vanished; cleaning up"
+                )
             }
             Ending::Idle(limit) => {
                 format!("silent for {} s: closing", limit.as_secs())

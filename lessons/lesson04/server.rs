@@ -86,7 +86,11 @@ pub const BACKLOG: i32 = crate::lesson03::server::BACKLOG;
 
 impl Server {
     /// Binds the listening socket and logs where it listens.
-    pub fn bind(address: SocketAddr, config: Config, log: Log) -> io::Result<Server> {
+    pub fn bind(
+        address: SocketAddr,
+        config: Config,
+        log: Log,
+    ) -> io::Result<Server> {
         let listener = crate::lesson03::server::listen(address, BACKLOG)?;
         let local = listener.local_addr()?;
         log.say(format_args!("listening on {local}"));
@@ -246,7 +250,10 @@ impl Connection {
     fn serve(self) {
         let ending = match self.prepare() {
             Ok(()) => {
-                let mut lines = LineReader::new(BufReader::new(&self.stream), self.config.max_line);
+                let mut lines = LineReader::new(
+                    BufReader::new(&self.stream),
+                    self.config.max_line,
+                );
                 self.converse(&mut lines)
             }
             Err(error) => Ending::from_error(&error),

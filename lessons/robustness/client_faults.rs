@@ -179,9 +179,14 @@ pub fn run(client: &dyn Fn(&str, &Path) -> ClientRun) -> Vec<Outcome> {
         .collect()
 }
 
-fn run_case(case: &Case, client: &dyn Fn(&str, &Path) -> ClientRun) -> Result<String, String> {
-    let dir = TempDir::new().map_err(|e| format!("temporary directory: {e}"))?;
-    let (addr, server) = serve_once(case.behaviour.clone()).map_err(|e| format!("listen: {e}"))?;
+fn run_case(
+    case: &Case,
+    client: &dyn Fn(&str, &Path) -> ClientRun,
+) -> Result<String, String> {
+    let dir =
+        TempDir::new().map_err(|e| format!("temporary directory: {e}"))?;
+    let (addr, server) = serve_once(case.behaviour.clone())
+        .map_err(|e| format!("listen: {e}"))?;
     let output = dir.0.join("out.html");
     let run = client(&format!("http://{addr}/"), &output);
     let _ = server.join();
@@ -219,7 +224,9 @@ fn run_case(case: &Case, client: &dyn Fn(&str, &Path) -> ClientRun) -> Result<St
 
 /// A server on 127.0.0.1 for one client, misbehaving as told. Every wait
 /// in it is bounded.
-fn serve_once(behaviour: Behaviour) -> std::io::Result<(SocketAddr, thread::JoinHandle<()>)> {
+fn serve_once(
+    behaviour: Behaviour,
+) -> std::io::Result<(SocketAddr, thread::JoinHandle<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     listener.set_nonblocking(true)?;
@@ -228,7 +235,9 @@ fn serve_once(behaviour: Behaviour) -> std::io::Result<(SocketAddr, thread::Join
         let stream = loop {
             match listener.accept() {
                 Ok((stream, _)) => break stream,
-                Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                Err(_) if Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(5))
+                }
                 Err(_) => return,
             }
         };
@@ -237,7 +246,11 @@ fn serve_once(behaviour: Behaviour) -> std::io::Result<(SocketAddr, thread::Join
     Ok((addr, handle))
 }
 
-fn play(mut stream: TcpStream, behaviour: &Behaviour, deadline: Instant) -> std::io::Result<()> {
+fn play(
+    mut stream: TcpStream,
+    behaviour: &Behaviour,
+    deadline: Instant,
+) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     stream.set_write_timeout(Some(Duration::from_secs(5)))?;
@@ -286,7 +299,8 @@ fn is_timeout(error: &std::io::Error) -> bool {
 fn read_request(stream: &mut TcpStream) {
     let mut request = Vec::new();
     let mut piece = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536 {
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536
+    {
         match stream.read(&mut piece) {
             Ok(0) | Err(_) => break,
             Ok(n) => request.extend_from_slice(&piece[..n]),
@@ -339,9 +353,12 @@ pub fn in_process(url: &str, output: &Path) -> ClientRun {
     options.limits.timeout = Duration::from_secs(TIMEOUT_SECS);
     options.limits.max_body = MAX_BODY;
     options.limits.max_time = Duration::from_secs(MAX_TIME_SECS);
-    let result = parse_target(url)
-        .map_err(|e| e.to_string())
-        .and_then(|target| fetch(&target, &options, &mut |_| {}).map_err(|e| e.to_string()));
+    let result =
+        parse_target(url)
+            .map_err(|e| e.to_string())
+            .and_then(|target| {
+                fetch(&target, &options, &mut |_| {}).map_err(|e| e.to_string())
+            });
     match result {
         Ok(_) => ClientRun {
             succeeded: true,

@@ -50,7 +50,8 @@ impl Outcome {
 
 /// A Markdown table of outcomes: case, tried, survived, time, detail.
 pub fn table(outcomes: &[Outcome]) -> String {
-    let mut text = String::from("| Case | Tried | Survived | Time | What happened |\n");
+    let mut text =
+        String::from("| Case | Tried | Survived | Time | What happened |\n");
     text.push_str("|---|---:|:---:|---:|---|\n");
     for o in outcomes {
         let mark = if o.survived { "yes" } else { "**NO**" };

@@ -37,7 +37,8 @@ impl ServerChild {
                     if let Some(addr) = listening_address(&line) {
                         let _ = found.send(addr);
                     }
-                    let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+                    let mut log =
+                        log.lock().unwrap_or_else(PoisonError::into_inner);
                     log.push(line);
                 }
             });
@@ -109,7 +110,8 @@ mod tests {
 
     #[test]
     fn finds_the_address_in_both_lessons_wordings() {
-        let three = "Listening on 127.0.0.1:9999 (backlog 1024). Stop with Ctrl+C.";
+        let three =
+            "Listening on 127.0.0.1:9999 (backlog 1024). Stop with Ctrl+C.";
         let four = "listening on 127.0.0.1:40000";
         assert_eq!(listening_address(three), "127.0.0.1:9999".parse().ok());
         assert_eq!(listening_address(four), "127.0.0.1:40000".parse().ok());

@@ -56,7 +56,9 @@ impl Lesson {
     fn not_utf8(self) -> Vec<u8> {
         match self {
             Lesson::Lesson03 => lesson03::not_utf8_reply(true).into_bytes(),
-            Lesson::Lesson04 => b"error: that line is not UTF-8 text; send UTF-8.\n".to_vec(),
+            Lesson::Lesson04 => {
+                b"error: that line is not UTF-8 text; send UTF-8.\n".to_vec()
+            }
         }
     }
 
@@ -126,7 +128,13 @@ pub fn run(lesson: Lesson, addr: SocketAddr, pid: u32) -> Report {
     let baseline = threads_and_fds(pid);
     let peak = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let good = start_good_client(lesson, addr, pid, Arc::clone(&stop), Arc::clone(&peak));
+    let good = start_good_client(
+        lesson,
+        addr,
+        pid,
+        Arc::clone(&stop),
+        Arc::clone(&peak),
+    );
 
     let cases: [(&str, Case); 9] = [
         ("invalid UTF-8", invalid_utf8),
@@ -252,7 +260,10 @@ fn open(addr: SocketAddr) -> Result<TcpStream, String> {
 }
 
 /// The tutorial's session in short: welcome, a name, its reply, exit.
-pub fn check_conversation(lesson: Lesson, addr: SocketAddr) -> Result<(), String> {
+pub fn check_conversation(
+    lesson: Lesson,
+    addr: SocketAddr,
+) -> Result<(), String> {
     let mut stream = open(addr)?;
     expect(&mut stream, &lesson.welcome())?;
     send(&mut stream, &lesson.message("Ann"))?;
@@ -303,7 +314,8 @@ fn split_character(target: &Target) -> (usize, Result<String, String>) {
                 expect(&mut stream, error.as_bytes())?;
                 send(&mut stream, name.as_bytes())?;
                 expect(&mut stream, &lesson.greeting(name))?;
-                Ok("each half: a \"not UTF-8\" error; whole: Hello, 张伟!".into())
+                Ok("each half: a \"not UTF-8\" error; whole: Hello, 张伟!"
+                    .into())
             }
             Lesson::Lesson04 => {
                 thread::sleep(Duration::from_millis(200));
@@ -450,8 +462,10 @@ fn concurrent(target: &Target) -> (usize, Result<String, String>) {
             send(stream, &lesson.message(&name))?;
             expect(stream, &lesson.greeting(&name))?;
         }
-        let threads = threads_and_fds(target.pid)
-            .map_or_else(|| "?".to_string(), |(threads, _)| threads.to_string());
+        let threads = threads_and_fds(target.pid).map_or_else(
+            || "?".to_string(),
+            |(threads, _)| threads.to_string(),
+        );
         Ok(format!(
             "all {CONCURRENT} welcomed and answered; {threads} server \
              threads while all were open"
@@ -499,7 +513,10 @@ pub fn threads_and_fds(pid: u32) -> Option<(usize, usize)> {
 
 /// Waits (at most 10 s) until the server is back to `baseline`, and
 /// returns what it has then.
-pub fn wait_for_baseline(pid: u32, baseline: Option<(usize, usize)>) -> Option<(usize, usize)> {
+pub fn wait_for_baseline(
+    pid: u32,
+    baseline: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let now = threads_and_fds(pid);

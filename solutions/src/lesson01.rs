@@ -19,7 +19,8 @@ pub fn dotted_to_u32(text: &str) -> Option<u32> {
     }
     let mut value = 0u32;
     for group in groups {
-        let digits_only = !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+        let digits_only =
+            !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
         let leading_zero = group.len() > 1 && group.starts_with('0');
         if !digits_only || leading_zero || group.len() > 3 {
             return None;
@@ -53,7 +54,8 @@ pub fn ipv6_short_form(groups: [u16; 8]) -> String {
         index += len.max(1);
     }
     let hex = |part: &[u16]| {
-        let texts: Vec<String> = part.iter().map(|g| format!("{g:x}")).collect();
+        let texts: Vec<String> =
+            part.iter().map(|g| format!("{g:x}")).collect();
         texts.join(":")
     };
     if best_len < 2 {

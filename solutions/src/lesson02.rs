@@ -2,7 +2,8 @@
 
 // ANCHOR: build_request
 pub fn build_request(host: &str, path: &str) -> Vec<u8> {
-    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+        .into_bytes()
 }
 // ANCHOR_END: build_request
 
@@ -84,14 +85,20 @@ impl ChunkedDecoder {
         }
     }
 
-    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<bool, String> {
+    pub fn feed(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<bool, String> {
         let mut rest = input;
         while let Some((&byte, after)) = rest.split_first() {
             match self.part {
                 Part::Done => break,
                 Part::Data(left) => {
                     // Copy as much of this chunk as the input holds.
-                    let n = rest.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                    let n = rest
+                        .len()
+                        .min(usize::try_from(left).unwrap_or(usize::MAX));
                     out.extend_from_slice(&rest[..n]);
                     rest = &rest[n..];
                     let left = left - n as u64;
@@ -133,13 +140,17 @@ impl ChunkedDecoder {
         }
         let digits = text.iter().take_while(|b| b.is_ascii_hexdigit()).count();
         let after = &text[digits..];
-        if digits == 0 || digits > 16 || !(after.is_empty() || after.starts_with(b";")) {
+        if digits == 0
+            || digits > 16
+            || !(after.is_empty() || after.starts_with(b";"))
+        {
             return Err(format!(
                 "bad chunk size line {:?}",
                 String::from_utf8_lossy(line)
             ));
         }
-        let hex = std::str::from_utf8(&text[..digits]).map_err(|e| e.to_string())?;
+        let hex =
+            std::str::from_utf8(&text[..digits]).map_err(|e| e.to_string())?;
         let size = u64::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
         Ok(if size == 0 {
             Part::Trailer

@@ -1,7 +1,9 @@
 //! Solutions for chapter 6: ending a conversation.
 
 use std::io::{self, BufRead};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -13,7 +15,10 @@ pub enum LineRead {
     End,
 }
 
-pub fn read_line_limited(reader: &mut impl BufRead, max_len: usize) -> io::Result<LineRead> {
+pub fn read_line_limited(
+    reader: &mut impl BufRead,
+    max_len: usize,
+) -> io::Result<LineRead> {
     let mut line = Vec::new();
     loop {
         let available = match reader.fill_buf() {
@@ -73,7 +78,9 @@ pub fn classify_read(result: &io::Result<usize>) -> ReadOutcome {
         Ok(0) => ReadOutcome::Closed,
         Ok(n) => ReadOutcome::Data(*n),
         Err(e) => match e.kind() {
-            ConnectionReset | ConnectionAborted | BrokenPipe => ReadOutcome::Reset,
+            ConnectionReset | ConnectionAborted | BrokenPipe => {
+                ReadOutcome::Reset
+            }
             WouldBlock | TimedOut => ReadOutcome::TimedOut,
             Interrupted => ReadOutcome::Retry,
             _ => ReadOutcome::Failed,
@@ -85,8 +92,12 @@ pub fn classify_read(result: &io::Result<usize>) -> ReadOutcome {
 // ANCHOR: wake_accept
 pub fn wake_accept(listening_on: SocketAddr) -> io::Result<SocketAddr> {
     let ip = match listening_on.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        }
         ip => ip,
     };
     let address = SocketAddr::new(ip, listening_on.port());

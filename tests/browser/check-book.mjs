@@ -148,6 +148,17 @@ async function main() {
         problems.push("no lesson command");
       }
       if (text.includes("{{#include")) problems.push("an unexpanded {{#include}}");
+      // Code must fit the page on a laptop screen: no sideways scrolling.
+      const wide = await page.locator("main pre, main pre > code").evaluateAll((blocks) =>
+        blocks
+          .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+          .map((pre) => {
+            const lines = pre.innerText.split("\n");
+            const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
+            return `${longest.length} chars: ${longest.trim().slice(0, 60)}`;
+          }),
+      );
+      for (const line of wide) problems.push(`a code block scrolls sideways (${line})`);
       for (const src of images) problems.push(`image did not load: ${src}`);
       problems.push(...errors);
       if (problems.length) fail(`${chapter.page}: ${problems.join("; ")}`);

@@ -93,11 +93,13 @@ pub fn interesting_byte() -> impl Strategy<Value = u8> {
 /// One to four mutations.
 pub fn mutations() -> impl Strategy<Value = Vec<Mutation>> {
     let one = prop_oneof![
-        (any::<prop::sample::Index>(), interesting_byte()).prop_map(|(i, b)| Mutation::Flip(i, b)),
+        (any::<prop::sample::Index>(), interesting_byte())
+            .prop_map(|(i, b)| Mutation::Flip(i, b)),
         (any::<prop::sample::Index>(), interesting_byte())
             .prop_map(|(i, b)| Mutation::Insert(i, b)),
         any::<prop::sample::Index>().prop_map(Mutation::Delete),
-        (any::<prop::sample::Index>(), 1usize..16).prop_map(|(i, n)| Mutation::Repeat(i, n)),
+        (any::<prop::sample::Index>(), 1usize..16)
+            .prop_map(|(i, n)| Mutation::Repeat(i, n)),
     ];
     prop::collection::vec(one, 1..5)
 }
@@ -132,6 +134,8 @@ pub fn mutate(input: &[u8], edits: &[Mutation]) -> Vec<u8> {
 
 /// A corpus input, mutated: the fuzz tests' main source of inputs.
 pub fn mutated_corpus(parser: &str) -> impl Strategy<Value = Vec<u8>> + use<> {
-    let inputs: Vec<Vec<u8>> = corpus(parser).into_iter().map(|(_, b)| b).collect();
-    (prop::sample::select(inputs), mutations()).prop_map(|(input, edits)| mutate(&input, &edits))
+    let inputs: Vec<Vec<u8>> =
+        corpus(parser).into_iter().map(|(_, b)| b).collect();
+    (prop::sample::select(inputs), mutations())
+        .prop_map(|(input, edits)| mutate(&input, &edits))
 }

@@ -80,7 +80,9 @@ pub fn one_shot(script: Script) -> OneShot {
     let addr = listener.local_addr().expect("local_addr");
     listener.set_nonblocking(true).expect("set_nonblocking");
     let handle = thread::spawn(move || {
-        let Some(mut stream) = accept_within(&listener, Duration::from_secs(20)) else {
+        let Some(mut stream) =
+            accept_within(&listener, Duration::from_secs(20))
+        else {
             return Vec::new();
         };
         let request = read_request(&mut stream);
@@ -115,7 +117,8 @@ fn accept_within(listener: &TcpListener, limit: Duration) -> Option<TcpStream> {
 fn read_request(stream: &mut TcpStream) -> Vec<u8> {
     let mut request = Vec::new();
     let mut piece = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536 {
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536
+    {
         match stream.read(&mut piece) {
             Ok(0) | Err(_) => break,
             Ok(n) => request.extend_from_slice(&piece[..n]),

@@ -96,7 +96,9 @@ pub fn wait_bounded(mut child: Child, limit: Duration) -> ExitStatus {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the lesson binary was still running after {limit:?}; killed it");
+            panic!(
+                "the lesson binary was still running after {limit:?}; killed it"
+            );
         }
         thread::sleep(Duration::from_millis(10));
     }
