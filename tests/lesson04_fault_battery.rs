@@ -6,9 +6,12 @@
 
 use std::process::Command;
 
+#[path = "common/battery.rs"]
+mod battery;
+
+use battery::assert_battery_passed;
 use workbook::robustness::process::ServerChild;
 use workbook::robustness::server_faults::{self, Lesson};
-use workbook::robustness::table;
 
 #[test]
 fn lesson04_survives_the_fault_battery() {
@@ -24,31 +27,7 @@ fn lesson04_survives_the_fault_battery() {
     );
     let report =
         server_faults::run(Lesson::Lesson04, server.addr, server.pid());
-    let summary = format!(
-        "{}\ngood conversations: {} of {} right; threads/fds {:?} -> {:?} \
-         (peak {} threads)",
-        table(&report.outcomes),
-        report.good_correct,
-        report.good_tried,
-        report.baseline,
-        report.after,
-        report.peak_threads,
-    );
-    assert!(server.is_running(), "the server died\n{summary}");
-    for outcome in &report.outcomes {
-        assert!(
-            outcome.survived,
-            "{}: {}\n{summary}",
-            outcome.case, outcome.detail
-        );
-    }
-    assert!(report.good_tried > 0, "{summary}");
-    assert_eq!(report.good_correct, report.good_tried, "{summary}");
-    if cfg!(target_os = "linux") {
-        assert!(report.baseline.is_some(), "no /proc?");
-    }
-    assert_eq!(report.after, report.baseline, "a leak\n{summary}");
-    assert!(report.all_passed(), "{summary}");
+    assert_battery_passed(&report, server.is_running());
     let log = server.log();
     assert!(log.iter().any(|l| l.contains("connected")), "{log:?}");
     assert!(!log.iter().any(|l| l.contains("panicked")), "{log:?}");
