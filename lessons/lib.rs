@@ -4,6 +4,7 @@
 //! directly, and keeps its binary in `lessons/bin/` thin: read the command
 //! line, call into this library, print.
 
+pub mod cli;
 pub mod lesson01;
 pub mod lesson02;
 pub mod lesson03;

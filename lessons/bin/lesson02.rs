@@ -7,12 +7,12 @@
 //! The work happens in `workbook::lesson02`; this file reads the command
 //! line, starts the built-in server if needed, and prints.
 
-use std::env;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use workbook::cli::text_args;
 use workbook::lesson02::cli::{Command, Source, USAGE, parse_args};
 use workbook::lesson02::client::{Fetched, fetch};
 use workbook::lesson02::request::show_bytes;
@@ -20,15 +20,10 @@ use workbook::lesson02::server;
 use workbook::lesson02::url::parse_target;
 
 fn main() -> ExitCode {
-    let mut args = Vec::new();
-    for arg in env::args_os().skip(1) {
-        match arg.into_string() {
-            Ok(arg) => args.push(arg),
-            Err(arg) => {
-                return usage_error(&format!("{arg:?} is not UTF-8 text"));
-            }
-        }
-    }
+    let args = match text_args() {
+        Ok(args) => args,
+        Err(message) => return usage_error(&message),
+    };
     let (source, options) = match parse_args(&args) {
         Ok(Command::Help) => {
             say(USAGE);

@@ -7,12 +7,12 @@
 //! The work happens in `workbook::lesson03`; this file only reads the
 //! command line, calls into it and prints.
 
-use std::env;
 use std::io::{self, ErrorKind};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use workbook::cli::text_args;
 use workbook::lesson03::args::{BurstOptions, Command, ServeOptions, parse};
 use workbook::lesson03::burst::{LIMIT, burst, start_server};
 use workbook::lesson03::client::run_client;
@@ -44,11 +44,9 @@ burst:  N clients (default 500) connecting at the same instant to a
         server already running on --port.";
 
 fn main() -> ExitCode {
-    // `env::args()` would panic on an argument that is not UTF-8.
-    let args: Result<Vec<String>, _> =
-        env::args_os().skip(1).map(|a| a.into_string()).collect();
-    let Ok(args) = args else {
-        return usage_error("arguments must be UTF-8 text");
+    let args = match text_args() {
+        Ok(args) => args,
+        Err(message) => return usage_error(&message),
     };
     let result = match parse(&args) {
         Ok(Command::Help) => {

@@ -7,12 +7,12 @@
 //! The work happens in `workbook::lesson04`; this file reads the command
 //! line, installs the Ctrl+C handler and reports the outcome.
 
-use std::env;
 use std::io;
 use std::net::SocketAddr;
 use std::process::{self, ExitCode};
 use std::time::Duration;
 
+use workbook::cli::text_args;
 use workbook::lesson04::cli::{Command, USAGE, parse};
 use workbook::lesson04::client::run_client;
 use workbook::lesson04::demo;
@@ -20,15 +20,10 @@ use workbook::lesson04::log::Log;
 use workbook::lesson04::server::{Config, Server};
 
 fn main() -> ExitCode {
-    let mut args = Vec::new();
-    for arg in env::args_os().skip(1) {
-        match arg.into_string() {
-            Ok(arg) => args.push(arg),
-            Err(arg) => {
-                return usage_error(&format!("{arg:?} is not UTF-8 text"));
-            }
-        }
-    }
+    let args = match text_args() {
+        Ok(args) => args,
+        Err(message) => return usage_error(&message),
+    };
     match parse(&args) {
         Ok(Command::Help) => {
             println!("{USAGE}");
