@@ -75,3 +75,18 @@ fn non_utf8_argument() {
         "{stderr}"
     );
 }
+
+/// An error is one short line, even for an argument of 100 KB.
+#[test]
+fn a_huge_argument_gets_a_short_error_line() {
+    let huge = format!("{}.2.3.4", "1".repeat(100_000));
+    let run = common::run(BIN, &[&huge], &std::env::temp_dir());
+    assert_eq!(run.status.code(), Some(1), "{}", run.output);
+    let first = run.output.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: \"1111"), "{first}");
+    assert!(first.contains("... (100006 bytes)"), "{first}");
+    assert!(first.contains("... (100000 digits)"), "{first}");
+    for line in run.output.lines() {
+        assert!(line.len() < 200, "a long line: {line}");
+    }
+}

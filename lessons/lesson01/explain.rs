@@ -8,6 +8,7 @@ use super::ipv6::{
     format_full, format_ipv6, groups, longest_zero_run, parse_ipv6,
 };
 use super::ports::{classify_port, well_known_service};
+use super::quoted;
 use super::ranges::{Range, classify_v4, classify_v6};
 use super::socket_addr::{Address, SocketAddress, parse_socket_addr};
 
@@ -34,7 +35,7 @@ impl fmt::Display for InputError {
             expected,
             reason,
         } = self;
-        write!(f, "{input:?} is not {expected}: {reason}")
+        write!(f, "{} is not {expected}: {reason}", quoted(input))
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use super::{quoted, shortened};
+
 /// Why a piece of text is not an IPv4 address.
 ///
 /// The rules are the ones `std::net::Ipv4Addr::from_str` enforces: exactly
@@ -47,12 +49,15 @@ impl fmt::Display for Ipv4Error {
             }
             Ipv4Error::LeadingZero { group, text } => write!(
                 f,
-                "group {group} is {text:?}: a leading zero is not allowed \
-                 (some tools would read it as octal)"
+                "group {group} is {}: a leading zero is not allowed \
+                 (some tools would read it as octal)",
+                quoted(text)
             ),
             Ipv4Error::TooLarge { group, text } => write!(
                 f,
-                "group {group} is {text}, but a group is 8 bits and holds at most 255"
+                "group {group} is {}, but a group is 8 bits and holds at \
+                 most 255",
+                shortened(text)
             ),
         }
     }

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use super::ipv4::{Ipv4Error, format_ipv4, parse_ipv4};
+use super::quoted;
 
 /// Why a piece of text is not an IPv6 address.
 ///
@@ -61,14 +62,20 @@ impl fmt::Display for Ipv6Error {
             ),
             Ipv6Error::GroupTooLong { group, text } => write!(
                 f,
-                "group {group} is {text:?}: more than 4 hex digits do not fit in 16 bits"
+                "group {group} is {}: more than 4 hex digits do not fit \
+                 in 16 bits",
+                quoted(text)
             ),
             Ipv6Error::NotAHexDigit { group, found } => write!(
                 f,
                 "group {group} has {found:?}, which is not a hexadecimal digit"
             ),
             Ipv6Error::BadIpv4Part { text, reason } => {
-                write!(f, "the IPv4 part {text:?} is not valid: {reason}")
+                write!(
+                    f,
+                    "the IPv4 part {} is not valid: {reason}",
+                    quoted(text)
+                )
             }
             Ipv6Error::Ipv4PartNotLast => {
                 write!(

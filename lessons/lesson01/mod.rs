@@ -14,3 +14,30 @@ pub mod ipv6;
 pub mod ports;
 pub mod ranges;
 pub mod socket_addr;
+
+/// How much of a piece of user input an error message shows.
+const SHOWN: usize = 24;
+
+/// Quotes a piece of user input for an error message, cut short when it
+/// is long: an error is one line, even for an argument of megabytes.
+pub fn quoted(text: &str) -> String {
+    match cut(text) {
+        None => format!("{text:?}"),
+        Some(start) => format!("{start:?}... ({} bytes)", text.len()),
+    }
+}
+
+/// The same for a number the user typed, shown without quotes.
+pub fn shortened(text: &str) -> String {
+    match cut(text) {
+        None => text.to_string(),
+        Some(start) => format!("{start}... ({} digits)", text.len()),
+    }
+}
+
+/// The first `SHOWN` characters of `text`, if it has more than that.
+fn cut(text: &str) -> Option<String> {
+    let mut chars = text.chars();
+    let start: String = chars.by_ref().take(SHOWN).collect();
+    chars.next().map(|_| start)
+}

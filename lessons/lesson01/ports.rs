@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::shortened;
+
 // ANCHOR: services
 /// Some well-known services and the port they listen on by convention.
 pub const WELL_KNOWN: &[(u16, &str)] = &[
@@ -103,7 +105,8 @@ impl fmt::Display for PortError {
             }
             PortError::TooLarge { text } => write!(
                 f,
-                "the port {text} is over 65535, the largest 16-bit number"
+                "the port {} is over 65535, the largest 16-bit number",
+                shortened(text)
             ),
         }
     }

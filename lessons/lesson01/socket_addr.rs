@@ -7,6 +7,7 @@ use std::fmt;
 use super::ipv4::{Ipv4Error, parse_ipv4};
 use super::ipv6::{Ipv6Error, parse_ipv6};
 use super::ports::{PortError, parse_port};
+use super::quoted;
 
 /// An address the lesson understood: the integer is the whole address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,9 @@ impl fmt::Display for SocketAddrError {
             ),
             SocketAddrError::BadScopeId { text } => write!(
                 f,
-                "the scope id {text:?} after \"%\" must be a number (an interface index)"
+                "the scope id {} after \"%\" must be a number (an \
+                 interface index)",
+                quoted(text)
             ),
         }
     }
