@@ -21,8 +21,8 @@ fn lesson03_survives_the_fault_battery() {
     // The server never panicked: its log says so if it had.
     server.wait_for("Connection from");
     assert!(
-        !server.log.iter().any(|l| l.contains("panicked")),
+        !server.log().iter().any(|l| l.contains("panicked")),
         "{}",
-        server.log.join("\n")
+        server.log().join("\n")
     );
 }

@@ -62,7 +62,7 @@ fn client_and_server_session() {
     server.wait_for("closed.");
     let log = format!(
         "$ cargo run --bin lesson03 -- --port 0\n{}\n^C\n",
-        server.log.join("\n")
+        server.log().join("\n")
     );
     settings().bind(|| {
         insta::assert_snapshot!("lesson03_client", client);
@@ -154,7 +154,7 @@ fn faults_each_get_a_log_line() {
     server.wait_for_baseline(baseline);
     let log = format!(
         "$ cargo run --bin lesson03 -- --port 0 --idle-timeout 1\n{}\n^C\n",
-        server.log.join("\n")
+        server.log().join("\n")
     );
     settings().bind(|| insta::assert_snapshot!("lesson03_faults", log));
 }

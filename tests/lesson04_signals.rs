@@ -5,79 +5,48 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::Command;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::{Run, format_transcript, transcript_settings, wait_bounded};
+use common::{Run, format_transcript, transcript_settings};
 use rstest::rstest;
+use workbook::robustness::process::ServerChild;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
 
 /// Every wait in this file is bounded by this.
 const LIMIT: Duration = Duration::from_secs(10);
 
-/// The server binary, running, with its log lines arriving on a channel.
+/// The server binary, running: the robustness module's `ServerChild`,
+/// plus what these tests do to it (connect, signal) and with failures
+/// that fail the test.
 struct ServerProcess {
-    child: Child,
-    log: Receiver<String>,
-    seen: Vec<String>,
+    server: ServerChild,
     port: u16,
 }
 
 impl ServerProcess {
     fn start() -> ServerProcess {
-        let mut child = Command::new(BIN)
-            .args(["--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start lesson04");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, log) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if sender.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut server = ServerProcess {
-            child,
-            log,
-            seen: Vec::new(),
-            port: 0,
-        };
-        let first = server.wait_for("listening on 127.0.0.1:");
-        server.port = first
-            .rsplit(':')
-            .next()
-            .and_then(|port| port.parse().ok())
-            .expect("a port in the first line");
-        server
+        let mut command = Command::new(BIN);
+        command.args(["--port", "0"]);
+        let server = ServerChild::start(command).expect("start lesson04");
+        ServerProcess {
+            port: server.addr.port(),
+            server,
+        }
     }
 
-    /// Waits for a log line containing `needle`, and returns it.
+    /// Waits for the next log line containing `needle`, and returns it.
     fn wait_for(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + LIMIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.log.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => {
-                    panic!("no log line with {needle:?}; saw {:?}", self.seen)
-                }
-            }
+        match self.server.wait_for_next(needle) {
+            Some(line) => line,
+            None => panic!(
+                "no log line with {needle:?}; saw {:?}",
+                self.server.log()
+            ),
         }
     }
 
@@ -92,7 +61,7 @@ impl ServerProcess {
     fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
+            .arg(self.server.pid().to_string())
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -{name} failed");
@@ -100,11 +69,10 @@ impl ServerProcess {
 
     /// Waits (bounded) for the process to end; returns its whole log.
     fn finish(mut self) -> (std::process::ExitStatus, Vec<String>) {
-        let status = wait_bounded(self.child, LIMIT);
-        while let Ok(line) = self.log.recv_timeout(LIMIT) {
-            self.seen.push(line);
-        }
-        (status, self.seen)
+        let status = self.server.wait_for_exit().unwrap_or_else(|| {
+            panic!("still running after {LIMIT:?}: {:?}", self.server.log())
+        });
+        (status, self.server.log())
     }
 }
 

@@ -3,144 +3,82 @@
 
 #![allow(dead_code)] // each test file uses its own subset of these helpers
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use workbook::robustness::process::{ServerChild, WAIT_LIMIT};
+use workbook::robustness::server_faults;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lesson03");
 
 /// Every socket a test opens gets this timeout; every wait is bounded.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The lesson03 server binary, running, with its output as lines.
+/// The lesson03 server binary, running, with its output as lines: the
+/// robustness module's `ServerChild`, with failures that fail the test.
 pub struct ServerProcess {
-    child: Child,
-    lines: Receiver<String>,
-    /// Every line the server printed so far.
-    pub log: Vec<String>,
+    server: ServerChild,
     pub addr: SocketAddr,
 }
 
 impl ServerProcess {
     /// Starts `lesson03 --port 0 ARGS...` and waits until it listens.
     pub fn start(args: &[&str]) -> ServerProcess {
-        let (reader, writer) = std::io::pipe().expect("create a pipe");
-        let child = Command::new(BIN)
-            .args(["--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(writer.try_clone().expect("clone the pipe"))
-            .stderr(writer)
-            .spawn()
-            .expect("start lesson03");
-        let (sender, lines) = mpsc::channel();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(reader);
-            let mut line = Vec::new();
-            while let Ok(n) = reader.read_until(b'\n', &mut line) {
-                if n == 0 {
-                    break;
-                }
-                let text = String::from_utf8_lossy(&line);
-                let text = text.trim_end_matches('\n').to_string();
-                if sender.send(text).is_err() {
-                    break;
-                }
-                line.clear();
-            }
-        });
+        let mut command = Command::new(BIN);
+        command.args(["--port", "0"]).args(args);
+        let server = ServerChild::start(command).expect("start lesson03");
         let mut server = ServerProcess {
-            child,
-            lines,
-            log: Vec::new(),
-            addr: ([127, 0, 0, 1], 0).into(),
+            addr: server.addr,
+            server,
         };
-        let listening = server.wait_for("Listening on ");
-        let addr = listening
-            .split_whitespace()
-            .nth(2)
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {listening:?}"));
-        server.addr = addr;
         server.wait_for("Waiting for connection...");
         server
     }
 
     /// The server's process id (for /proc/PID).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.server.pid()
     }
 
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
 
-    /// Waits (bounded) for a log line containing `text`, and returns it.
+    /// Waits (bounded) for the next log line containing `text`, and
+    /// returns it.
     pub fn wait_for(&mut self, text: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.log.push(line.clone());
-                    if line.contains(text) {
-                        return line;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => panic!(
-                    "no line containing {text:?} within {TIMEOUT:?}; log:\n{}",
-                    self.log.join("\n")
-                ),
-                Err(RecvTimeoutError::Disconnected) => panic!(
-                    "the server exited before printing {text:?}; log:\n{}",
-                    self.log.join("\n")
-                ),
-            }
+        match self.server.wait_for_next(text) {
+            Some(line) => line,
+            None => panic!(
+                "no line containing {text:?} within {WAIT_LIMIT:?}; log:\n{}",
+                self.log().join("\n")
+            ),
         }
+    }
+
+    /// Every line the server printed so far.
+    pub fn log(&self) -> Vec<String> {
+        self.server.log()
     }
 
     /// The server's thread count and open file descriptors, from /proc
     /// (Linux only; `None` elsewhere).
     pub fn threads_and_fds(&self) -> Option<(usize, usize)> {
-        let proc = format!("/proc/{}", self.child.id());
-        let status = std::fs::read_to_string(format!("{proc}/status")).ok()?;
-        let threads = status
-            .lines()
-            .find_map(|line| line.strip_prefix("Threads:"))?
-            .trim()
-            .parse()
-            .ok()?;
-        let fds = std::fs::read_dir(format!("{proc}/fd")).ok()?.count();
-        Some((threads, fds))
+        self.server.threads_and_fds()
     }
 
     /// Waits (bounded) until the server is back to `baseline` threads and
     /// file descriptors: nothing leaked. Skipped where /proc is missing.
     pub fn wait_for_baseline(&self, baseline: Option<(usize, usize)>) {
-        let deadline = Instant::now() + TIMEOUT;
-        while self.threads_and_fds() != baseline {
-            assert!(
-                Instant::now() < deadline,
-                "threads and fds {:?}, expected {baseline:?}",
-                self.threads_and_fds()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
+        let now = server_faults::wait_for_baseline(self.pid(), baseline);
+        assert_eq!(now, baseline, "threads and fds after the test");
     }
 
     /// Is the process still running?
     pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.server.is_running()
     }
 }
 
