@@ -8,14 +8,12 @@
 //! [`fetch`](crate::lesson02::client::fetch) in-process (the example).
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use super::Outcome;
+use super::scripted::{Script, serve_once};
 
 /// The body limit the battery gives the client (`--max-body`).
 pub const MAX_BODY: u64 = 1 << 20;
@@ -23,23 +21,6 @@ pub const MAX_BODY: u64 = 1 << 20;
 pub const TIMEOUT_SECS: u64 = 1;
 /// The client's limit on the whole fetch (`--max-time`), in seconds.
 pub const MAX_TIME_SECS: u64 = 2;
-/// A misbehaving server stops on its own after this long.
-const SERVER_LIMIT: Duration = Duration::from_secs(15);
-
-/// How a server misbehaves once it has read the request.
-#[derive(Debug, Clone)]
-pub enum Behaviour {
-    /// Sends these bytes, then closes.
-    Reply(Vec<u8>),
-    /// Sends nothing; waits for the client to give up.
-    Silent,
-    /// Sends this head, then `piece` again and again, forever (until
-    /// the client goes away, or `SERVER_LIMIT`).
-    Endless { head: Vec<u8>, piece: Vec<u8> },
-    /// Sends this head, then one byte per `pace`, forever: each byte
-    /// comes well within the client's read timeout.
-    Drip { head: Vec<u8>, pace: Duration },
-}
 
 /// What the client must do.
 #[derive(Debug, Clone)]
@@ -54,7 +35,7 @@ pub enum Expected {
 #[derive(Debug, Clone)]
 pub struct Case {
     pub name: &'static str,
-    pub behaviour: Behaviour,
+    pub behaviour: Script,
     pub expected: Expected,
 }
 
@@ -85,8 +66,8 @@ fn with_body(head: Vec<u8>, body: &[u8]) -> Vec<u8> {
 
 /// Every case of the battery.
 pub fn cases() -> Vec<Case> {
-    use Behaviour::*;
     use Expected::*;
+    use Script::*;
     let ok = "HTTP/1.1 200 OK";
     let mut huge_header = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
     huge_header.resize(4 << 20, b'a');
@@ -185,8 +166,9 @@ fn run_case(
 ) -> Result<String, String> {
     let dir =
         TempDir::new().map_err(|e| format!("temporary directory: {e}"))?;
-    let (addr, server) = serve_once(case.behaviour.clone())
+    let server = serve_once(case.behaviour.clone())
         .map_err(|e| format!("listen: {e}"))?;
+    let addr = server.addr;
     let output = dir.0.join("out.html");
     let run = client(&format!("http://{addr}/"), &output);
     let _ = server.join();
@@ -218,92 +200,6 @@ fn run_case(
                     bytes.len()
                 ))
             }
-        }
-    }
-}
-
-/// A server on 127.0.0.1 for one client, misbehaving as told. Every wait
-/// in it is bounded.
-fn serve_once(
-    behaviour: Behaviour,
-) -> std::io::Result<(SocketAddr, thread::JoinHandle<()>)> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    listener.set_nonblocking(true)?;
-    let handle = thread::spawn(move || {
-        let deadline = Instant::now() + SERVER_LIMIT;
-        let stream = loop {
-            match listener.accept() {
-                Ok((stream, _)) => break stream,
-                Err(_) if Instant::now() < deadline => {
-                    thread::sleep(Duration::from_millis(5))
-                }
-                Err(_) => return,
-            }
-        };
-        let _ = play(stream, &behaviour, deadline);
-    });
-    Ok((addr, handle))
-}
-
-fn play(
-    mut stream: TcpStream,
-    behaviour: &Behaviour,
-    deadline: Instant,
-) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    read_request(&mut stream);
-    match behaviour {
-        Behaviour::Reply(bytes) => stream.write_all(bytes),
-        Behaviour::Silent => {
-            // Until the client gives up and closes (read returns 0).
-            let mut sink = [0u8; 64];
-            while Instant::now() < deadline {
-                match stream.read(&mut sink) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) if is_timeout(&e) => {}
-                    Err(_) => break,
-                }
-            }
-            Ok(())
-        }
-        Behaviour::Drip { head, pace } => {
-            stream.write_all(head)?;
-            // Until the client gives up: then our write fails.
-            while Instant::now() < deadline {
-                thread::sleep(*pace);
-                stream.write_all(b"a")?;
-            }
-            Ok(())
-        }
-        Behaviour::Endless { head, piece } => {
-            stream.write_all(head)?;
-            // Until the client gives up: then our write fails.
-            while Instant::now() < deadline {
-                stream.write_all(piece)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-fn is_timeout(error: &std::io::Error) -> bool {
-    use std::io::ErrorKind::{TimedOut, WouldBlock};
-    matches!(error.kind(), WouldBlock | TimedOut)
-}
-
-/// Reads up to the end of the request head (at most 64 KiB).
-fn read_request(stream: &mut TcpStream) {
-    let mut request = Vec::new();
-    let mut piece = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536
-    {
-        match stream.read(&mut piece) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => request.extend_from_slice(&piece[..n]),
         }
     }
 }

@@ -8,9 +8,14 @@
 //!   where they started.
 //! - [`client_faults`]: misbehaving HTTP servers against lesson02's
 //!   client; each must end in one clear error line and no file.
+//!
+//! [`process`] runs a lesson's server as a child process and [`scripted`]
+//! is a one-client HTTP server that answers as told; lesson02's, 03's and
+//! 04's tests use them too.
 
 pub mod client_faults;
 pub mod process;
+pub mod scripted;
 pub mod server_faults;
 
 use std::time::Duration;

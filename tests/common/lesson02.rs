@@ -4,10 +4,7 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::io::{self, Read};
 
 /// A reader that returns `data` in pieces of the given sizes (cycling
 /// through them), the way TCP may: a piece size of 1 is one byte per read.
@@ -44,113 +41,13 @@ impl Read for Pieces<'_> {
     }
 }
 
-/// How a scripted server answers its one client.
-#[derive(Clone)]
-pub enum Script {
-    /// Send these bytes in one write, then close.
-    Reply(Vec<u8>),
-    /// Send these bytes in writes of this many bytes each, then close.
-    Trickle(Vec<u8>, usize),
-    /// Read the request and answer nothing; close when the client does
-    /// (or after 10 s).
-    Silent,
-}
-
-/// A server for one connection. `join` returns the request it received.
-pub struct OneShot {
-    pub addr: SocketAddr,
-    handle: JoinHandle<Vec<u8>>,
-}
-
-impl OneShot {
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    pub fn join(self) -> Vec<u8> {
-        self.handle.join().expect("the test server thread panicked")
-    }
-}
+pub use workbook::robustness::scripted::{OneShot, Script};
 
 /// Starts a server on 127.0.0.1 (a port the OS picks) that serves one
-/// client by `script`. Every wait in it is bounded: if no client comes
-/// within 20 s, it gives up.
+/// client by `script` (see `workbook::robustness::scripted`).
 pub fn one_shot(script: Script) -> OneShot {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local_addr");
-    listener.set_nonblocking(true).expect("set_nonblocking");
-    let handle = thread::spawn(move || {
-        let Some(mut stream) =
-            accept_within(&listener, Duration::from_secs(20))
-        else {
-            return Vec::new();
-        };
-        let request = read_request(&mut stream);
-        let _ = play(&mut stream, &script);
-        request
-    });
-    OneShot { addr, handle }
-}
-
-fn accept_within(listener: &TcpListener, limit: Duration) -> Option<TcpStream> {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        match listener.accept() {
-            Ok((stream, _)) => {
-                stream.set_nonblocking(false).ok()?;
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .ok()?;
-                stream
-                    .set_write_timeout(Some(Duration::from_secs(10)))
-                    .ok()?;
-                let _ = stream.set_nodelay(true);
-                return Some(stream);
-            }
-            Err(_) => thread::sleep(Duration::from_millis(5)),
-        }
-    }
-    None
-}
-
-/// Reads up to the end of the request head (at most 64 KiB).
-fn read_request(stream: &mut TcpStream) -> Vec<u8> {
-    let mut request = Vec::new();
-    let mut piece = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65536
-    {
-        match stream.read(&mut piece) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => request.extend_from_slice(&piece[..n]),
-        }
-    }
-    request
-}
-
-fn play(stream: &mut TcpStream, script: &Script) -> io::Result<()> {
-    match script {
-        Script::Reply(bytes) => stream.write_all(bytes),
-        Script::Trickle(bytes, size) => {
-            for piece in bytes.chunks((*size).max(1)) {
-                stream.write_all(piece)?;
-                stream.flush()?;
-            }
-            Ok(())
-        }
-        Script::Silent => {
-            // Wait for the client to give up and close (read returns 0)
-            // or for our own read timeout; never forever.
-            let mut piece = [0u8; 64];
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                match stream.read(&mut piece) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-            }
-            Ok(())
-        }
-    }
+    workbook::robustness::scripted::serve_once(script)
+        .expect("start a test server on 127.0.0.1")
 }
 
 /// A response with the given head lines (each without `\r\n`) and body.
