@@ -10,7 +10,9 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{run, transcript, transcript_settings, wait_bounded};
+use common::{
+    assert_usage_errors, run, transcript, transcript_settings, wait_bounded,
+};
 use server::{
     BIN, ServerProcess, connect, expected, port_filters, python3, receive,
 };
@@ -35,21 +37,15 @@ fn help() {
 
 #[test]
 fn bad_arguments_get_one_line_and_status_2() {
-    for args in [
-        &["--port", "70000"][..],
-        &["--bogus"],
-        &["client", ""],
-        &["demo", "--fast"],
-    ] {
-        let run = run(BIN, args, here());
-        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.output);
-        assert!(
-            run.output.starts_with("error: "),
-            "{args:?}: {}",
-            run.output
-        );
-        assert_eq!(run.output.lines().count(), 2, "{args:?}: {}", run.output);
-    }
+    assert_usage_errors(
+        BIN,
+        &[
+            &["--port", "70000"],
+            &["--bogus"],
+            &["client", ""],
+            &["demo", "--fast"],
+        ],
+    );
 }
 
 /// The tutorial's session: our client against our server. Pins both what

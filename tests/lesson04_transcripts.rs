@@ -66,21 +66,15 @@ fn help() {
 #[test]
 fn usage_errors() {
     snapshot("lesson04_usage_errors", &["demo", "nosuch"]);
-    for args in [
-        &["--port", "70000"][..],
-        &["--idle-timeout", "0"],
-        &["client", "two\nlines"],
-        &["--verbose"],
-    ] {
-        let run = common::run(BIN, args, &std::env::temp_dir());
-        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.output);
-        assert!(
-            run.output.starts_with("error: "),
-            "{args:?}: {}",
-            run.output
-        );
-        assert_eq!(run.output.lines().count(), 2, "{args:?}: {}", run.output);
-    }
+    common::assert_usage_errors(
+        BIN,
+        &[
+            &["--port", "70000"],
+            &["--idle-timeout", "0"],
+            &["client", "two\nlines"],
+            &["--verbose"],
+        ],
+    );
 }
 
 /// The client with no server to talk to: one line, exit status 1.

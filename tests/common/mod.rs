@@ -125,3 +125,18 @@ pub fn transcript_settings() -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+/// A command-line mistake gets one `error:` line (and one line pointing to
+/// `--help`) and exit status 2, for each set of `args`.
+pub fn assert_usage_errors(bin: &str, cases: &[&[&str]]) {
+    for args in cases {
+        let run = run(bin, args, &std::env::temp_dir());
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.output);
+        assert!(
+            run.output.starts_with("error: "),
+            "{args:?}: {}",
+            run.output
+        );
+        assert_eq!(run.output.lines().count(), 2, "{args:?}: {}", run.output);
+    }
+}
