@@ -19,6 +19,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "servers/evented.rs"]
+mod evented;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -200,6 +202,9 @@ fn child_server(
     mut command: Command,
     port: impl Fn(&str) -> Option<u16> + Send + 'static,
 ) -> Option<Server> {
+    if let Some(cpu) = pinned().map(|(server, _)| server) {
+        evented::pin_child(&mut command, cpu);
+    }
     // Its standard input is a pipe nobody writes to: it closes when this
     // process ends, which tells our own child servers to stop.
     let spawned = command
@@ -371,44 +376,105 @@ struct Load {
     /// The server's CPU time per message, when it is a process of its
     /// own (the clients share the machine's cores with it).
     cpu_per_message: Option<Duration>,
+    /// The CPU time of this process (the clients) per message.
+    client_cpu_per_message: Duration,
+    /// How many messages were waiting for their reply, on average: the
+    /// sum of all round trips divided by the wall time (Little's law).
+    in_flight: f64,
     failed: usize,
 }
 
 /// `clients` clients at once, `messages` each.
 fn load(server: &Server, clients: usize, messages: usize) -> Load {
-    let (addr, newlines) = (server.addr, server.newlines);
     let pid = server.child.as_ref().map(Child::id);
     let cpu_before = pid.and_then(cpu_time);
-    let (results, wall) = all_at_once(clients, move |id| {
-        conversation(addr, newlines, id, messages)
-    });
-    let cpu_after = pid.and_then(cpu_time);
-    let mut round_trips = Vec::new();
-    let mut welcomes = Vec::new();
-    let mut conversations = Vec::new();
-    let mut failed = 0;
-    for result in results {
-        match result {
-            Some(Ok(times)) => {
-                round_trips.extend(times.round_trips);
-                welcomes.push(times.welcome);
-                conversations.push(times.done);
-            }
-            _ => failed += 1,
-        }
+    let clients_before = evented::process_cpu_time();
+    if let Some((_, cpu)) = pinned()
+        && let Err(error) = evented::pin_this_thread(cpu)
+    {
+        println!("note: cannot pin the load generator: {error}");
     }
+    let outcome = if common::flag("--threaded-clients") {
+        threaded_load(server, clients, messages)
+    } else {
+        evented::run(
+            server.addr,
+            server.newlines,
+            clients,
+            messages,
+            generator_threads(),
+            CLIENT_TIMEOUT,
+        )
+    };
+    let cpu_after = pid.and_then(cpu_time);
+    let clients_cpu = evented::process_cpu_time() - clients_before;
+    let evented::Outcome {
+        mut round_trips,
+        mut welcomes,
+        mut conversations,
+        wall,
+        failed,
+    } = match outcome {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            println!("note: the load generator failed: {error}");
+            evented::Outcome {
+                round_trips: Vec::new(),
+                welcomes: Vec::new(),
+                conversations: Vec::new(),
+                wall: Duration::from_secs(1),
+                failed: clients,
+            }
+        }
+    };
+    // The conversations' `exit` messages count too.
+    let sent = (clients * (messages + 1)) as u32;
+    let waited: Duration = round_trips.iter().sum();
     Load {
         messages_per_s: round_trips.len() as f64 / wall.as_secs_f64(),
+        in_flight: waited.as_secs_f64() / wall.as_secs_f64(),
+        client_cpu_per_message: clients_cpu / sent,
         p50: percentile(&mut round_trips, 50.0),
         p99: percentile(&mut round_trips, 99.0),
         welcome_p99: percentile(&mut welcomes, 99.0),
         done_p99: percentile(&mut conversations, 99.0),
-        cpu_per_message: cpu_before.zip(cpu_after).map(|(before, after)| {
-            // The conversations' `exit` messages count too.
-            (after - before) / (clients * (messages + 1)) as u32
-        }),
+        cpu_per_message: cpu_before
+            .zip(cpu_after)
+            .map(|(before, after)| (after - before) / sent),
         failed,
     }
+}
+
+/// The first load generator: one blocking thread per client. Kept for
+/// comparison (`--threaded-clients`): on a small machine its clients
+/// take as much CPU as the server they measure.
+fn threaded_load(
+    server: &Server,
+    clients: usize,
+    messages: usize,
+) -> io::Result<evented::Outcome> {
+    let (addr, newlines) = (server.addr, server.newlines);
+    let (results, wall) = all_at_once(clients, move |id| {
+        conversation(addr, newlines, id, messages)
+    });
+    let mut outcome = evented::Outcome {
+        round_trips: Vec::new(),
+        welcomes: Vec::new(),
+        conversations: Vec::new(),
+        wall,
+        failed: 0,
+    };
+    for result in results {
+        match result {
+            Some(Ok(times)) => {
+                outcome.round_trips.extend(times.round_trips);
+                outcome.welcomes.push(times.welcome);
+                outcome.conversations.push(times.done);
+            }
+            _ => outcome.failed += 1,
+        }
+    }
+    Ok(outcome)
 }
 
 /// The median of several load tests, figure by figure.
@@ -424,6 +490,10 @@ fn median_load(loads: &[Load]) -> Load {
         welcome_p99: median(loads.iter().map(|l| l.welcome_p99).collect()),
         done_p99: median(loads.iter().map(|l| l.done_p99).collect()),
         cpu_per_message: (!cpu.is_empty()).then(|| median(cpu)),
+        client_cpu_per_message: median(
+            loads.iter().map(|l| l.client_cpu_per_message).collect(),
+        ),
+        in_flight: median_f64(loads.iter().map(|l| l.in_flight).collect()),
         failed: loads.iter().map(|l| l.failed).sum(),
     }
 }
@@ -559,7 +629,7 @@ fn throughput(
         .iter()
         .position(|s| s.name.contains("Python"))
         .map(|i| results[i]);
-    let mut rows = Vec::new();
+    let (mut rows, mut costs) = (Vec::new(), Vec::new());
     for (server, load) in servers.iter().zip(&results) {
         let versus = |f: fn(&Load) -> f64| match &python {
             Some(python) => ratio(f(load), f(python)),
@@ -575,6 +645,11 @@ fn throughput(
             ms(load.welcome_p99),
             ms(load.done_p99),
             versus(|l| l.done_p99.as_secs_f64()),
+            load.failed.to_string(),
+        ]);
+        costs.push(vec![
+            server.name.clone(),
+            format!("{:.0}", load.in_flight),
             load.cpu_per_message.map_or("-".into(), ms),
             match (load.cpu_per_message, python.and_then(|p| p.cpu_per_message))
             {
@@ -583,7 +658,7 @@ fn throughput(
                 }
                 _ => "-".into(),
             },
-            load.failed.to_string(),
+            ms(load.client_cpu_per_message),
         ]);
     }
     print_table(
@@ -597,11 +672,20 @@ fn throughput(
             "welcome p99",
             "conversation p99",
             "vs Python",
-            "server CPU per msg",
-            "vs Python",
             "failed",
         ],
         &rows,
+    );
+    println!("\nWhere the time goes (same runs):\n");
+    print_table(
+        &[
+            "server",
+            "messages in flight (average)",
+            "server CPU per msg",
+            "vs Python",
+            "clients' CPU per msg",
+        ],
+        &costs,
     );
     if let (Some(python), Some(ours)) = (python, results.first()) {
         let faster = ours.messages_per_s / python.messages_per_s;
@@ -686,6 +770,29 @@ fn section(name: &str) -> bool {
     }
 }
 
+/// `--pin`: the servers on CPU 0, the load generator on CPU 1.
+fn pinned() -> Option<(usize, usize)> {
+    common::flag("--pin").then_some((0, 1))
+}
+
+/// `--generator-threads N`: how many threads drive the clients (2).
+fn generator_threads() -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--generator-threads")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(2)
+}
+
+/// `--only TEXT` keeps the servers whose name contains TEXT.
+fn wanted(name: &str) -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--only") {
+        Some(i) => args.get(i + 1).is_some_and(|text| name.contains(text)),
+        None => true,
+    }
+}
+
 fn main() {
     if common::flag(ONE_AT_A_TIME) {
         if let Err(error) = one_at_a_time_server() {
@@ -706,6 +813,7 @@ fn main() {
         servers.extend(python());
         servers.extend(lesson04_binary());
         servers.extend(single_thread());
+        servers.retain(|s| wanted(&s.name));
         let runs = if quick { 1 } else { 5 };
         throughput(runs, clients, messages, &servers);
     }
