@@ -202,9 +202,6 @@ fn child_server(
     mut command: Command,
     port: impl Fn(&str) -> Option<u16> + Send + 'static,
 ) -> Option<Server> {
-    if let Some(cpu) = pinned().map(|(server, _)| server) {
-        evented::pin_child(&mut command, cpu);
-    }
     // Its standard input is a pipe nobody writes to: it closes when this
     // process ends, which tells our own child servers to stop.
     let spawned = command
@@ -384,27 +381,38 @@ struct Load {
     failed: usize,
 }
 
+/// How the clients of a load test are driven.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Generator {
+    /// `GENERATOR_THREADS` threads with an epoll each (`evented.rs`).
+    Epoll,
+    /// A blocking thread per client.
+    ThreadPerClient,
+}
+
+/// Two threads share the clients: one per core of a small machine.
+const GENERATOR_THREADS: usize = 2;
+
 /// `clients` clients at once, `messages` each.
-fn load(server: &Server, clients: usize, messages: usize) -> Load {
+fn load(
+    server: &Server,
+    clients: usize,
+    messages: usize,
+    generator: Generator,
+) -> Load {
     let pid = server.child.as_ref().map(Child::id);
     let cpu_before = pid.and_then(cpu_time);
     let clients_before = evented::process_cpu_time();
-    if let Some((_, cpu)) = pinned()
-        && let Err(error) = evented::pin_this_thread(cpu)
-    {
-        println!("note: cannot pin the load generator: {error}");
-    }
-    let outcome = if common::flag("--threaded-clients") {
-        threaded_load(server, clients, messages)
-    } else {
-        evented::run(
+    let outcome = match generator {
+        Generator::ThreadPerClient => threaded_load(server, clients, messages),
+        Generator::Epoll => evented::run(
             server.addr,
             server.newlines,
             clients,
             messages,
-            generator_threads(),
+            GENERATOR_THREADS,
             CLIENT_TIMEOUT,
-        )
+        ),
     };
     let cpu_after = pid.and_then(cpu_time);
     let clients_cpu = evented::process_cpu_time() - clients_before;
@@ -445,9 +453,10 @@ fn load(server: &Server, clients: usize, messages: usize) -> Load {
     }
 }
 
-/// The first load generator: one blocking thread per client. Kept for
-/// comparison (`--threaded-clients`): on a small machine its clients
-/// take as much CPU as the server they measure.
+/// The first load generator: one blocking thread per client, as 500 of
+/// the tutorial's clients would be. Kept for comparison: its clients
+/// take more CPU, and the time a client thread waits for a core before
+/// it sends its next message is time the server is not loaded.
 fn threaded_load(
     server: &Server,
     clients: usize,
@@ -612,16 +621,25 @@ fn throughput(
     clients: usize,
     messages: usize,
     servers: &[Server],
+    generator: Generator,
 ) {
+    let driven = match generator {
+        Generator::Epoll => {
+            format!("{GENERATOR_THREADS} threads with epoll drive the clients")
+        }
+        Generator::ThreadPerClient => "a blocking thread per client".into(),
+    };
     println!("\n## Load: {clients} clients at once, {messages} messages each");
-    println!("(median of {runs} runs; latency = one message, send to reply)\n");
+    println!(
+        "({driven}; median of {runs} runs; latency = one message, send to reply)\n"
+    );
     // Round after round, each server in turn: a noisy minute then
     // spoils one run of each server rather than every run of one.
     let mut loads: Vec<Vec<Load>> =
         servers.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
         for (server, done) in servers.iter().zip(&mut loads) {
-            done.push(load(server, clients, messages));
+            done.push(load(server, clients, messages, generator));
         }
     }
     let results: Vec<Load> = loads.iter().map(|l| median_load(l)).collect();
@@ -721,7 +739,7 @@ fn sustained_rate(
     total: usize,
 ) -> f64 {
     let messages = (total / clients).max(least);
-    load(server, clients, messages).messages_per_s
+    load(server, clients, messages, Generator::Epoll).messages_per_s
 }
 
 /// Messages per second for each number of clients, for the plot.
@@ -770,20 +788,6 @@ fn section(name: &str) -> bool {
     }
 }
 
-/// `--pin`: the servers on CPU 0, the load generator on CPU 1.
-fn pinned() -> Option<(usize, usize)> {
-    common::flag("--pin").then_some((0, 1))
-}
-
-/// `--generator-threads N`: how many threads drive the clients (2).
-fn generator_threads() -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == "--generator-threads")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(2)
-}
-
 /// `--only TEXT` keeps the servers whose name contains TEXT.
 fn wanted(name: &str) -> bool {
     let args: Vec<String> = std::env::args().collect();
@@ -815,7 +819,14 @@ fn main() {
         servers.extend(single_thread());
         servers.retain(|s| wanted(&s.name));
         let runs = if quick { 1 } else { 5 };
-        throughput(runs, clients, messages, &servers);
+        throughput(runs, clients, messages, &servers, Generator::Epoll);
+        // The same load from 500 blocking client threads, for lesson03
+        // and Python: what changes when the clients are heavier.
+        servers.retain(|s| {
+            s.name.starts_with("lesson03") || s.name.contains("Python")
+        });
+        let generator = Generator::ThreadPerClient;
+        throughput(runs, clients, messages, &servers, generator);
     }
     if section("plot") {
         // The three designs of the plot: one at a time, a thread per

@@ -314,30 +314,6 @@ fn step(
     Ok(false)
 }
 
-/// Runs the calling thread (and threads it starts later) on `cpu` only.
-pub fn pin_this_thread(cpu: usize) -> io::Result<()> {
-    // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET stays in it.
-    let rc = unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu, &mut set);
-        libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set)
-    };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// Makes a child process run on `cpu` only (set between fork and exec).
-pub fn pin_child(command: &mut std::process::Command, cpu: usize) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: the closure only calls sched_setaffinity, which is
-    // async-signal-safe, as code between fork and exec must be.
-    unsafe {
-        command.pre_exec(move || pin_this_thread(cpu));
-    }
-}
-
 /// The CPU time (user and system) this whole process has used so far.
 pub fn process_cpu_time() -> Duration {
     // SAFETY: getrusage fills the struct we hand it.
