@@ -34,46 +34,102 @@ pub fn find_head_end(buf: &[u8], searched: usize) -> Option<usize> {
 }
 // ANCHOR_END: find_head_end
 
-/// The first line of a response: `HTTP/1.1 200 OK`.
+// ANCHOR: response_head
+/// A parsed response head. It keeps ONE copy of the head's bytes, and
+/// for every piece (the reason, each header name and value) only where
+/// it lies in them: a handful of numbers instead of a `String` and a
+/// `Vec` per header. Parsing costs two allocations, however many
+/// headers there are, and the struct owns everything it points into:
+/// it outlives the buffer it was parsed from, with no lifetime to
+/// write. The methods below hand out borrowed slices of the copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    /// The head as received, status line to empty line.
+    bytes: Box<[u8]>,
+    pub status: StatusLine,
+    /// Where each header's name and value lie in `bytes`, in order.
+    headers: Vec<HeaderSpan>,
+}
+
+/// Where one piece of the head lies: `bytes[start..end]`. (std's
+/// `Range<usize>` would do, but it is not `Copy`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// The bytes this span covers in `bytes`.
+    pub fn of(self, bytes: &[u8]) -> &[u8] {
+        &bytes[self.start..self.end]
+    }
+
+    /// The same span, `by` bytes further on: a position in a line
+    /// becomes a position in the head that holds the line.
+    fn shifted(self, by: usize) -> Span {
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
+}
+
+/// The first line of a response: `HTTP/1.1 200 OK`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusLine {
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub minor_version: u8,
     /// Three digits; the first says the class (2 = success, 4 = your
     /// mistake, 5 = the server's).
     pub code: u16,
-    /// Words for people (`OK`, `Not Found`); programs ignore it. Bytes,
-    /// since old servers may put non-ASCII bytes there.
-    pub reason: Vec<u8>,
+    /// Where the words for people (`OK`, `Not Found`) lie; programs
+    /// ignore them. Read them with `ResponseHead::reason`.
+    pub reason: Span,
 }
 
-/// One header line, `Name: value`. The value is bytes: HTTP allows
-/// non-ASCII bytes in it, and they need not be UTF-8.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    pub name: String,
-    pub value: Vec<u8>,
-}
-
-/// A parsed response head.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseHead {
-    pub status: StatusLine,
-    pub headers: Vec<Header>,
+/// Where one header line's name and value lie, `Name: value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderSpan {
+    pub name: Span,
+    pub value: Span,
 }
 
 impl ResponseHead {
+    /// The reason phrase. Bytes, since old servers may put non-ASCII
+    /// bytes there.
+    pub fn reason(&self) -> &[u8] {
+        self.status.reason.of(&self.bytes)
+    }
+
+    /// Every header, in order: its name, and its value as bytes (HTTP
+    /// allows non-ASCII bytes in a value, and they need not be UTF-8).
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.headers.iter().map(|header| {
+            let name = header.name.of(&self.bytes);
+            // The parser let only token characters into a name, and
+            // they are ASCII: this conversion cannot fail.
+            let name = std::str::from_utf8(name).unwrap_or_default();
+            (name, header.value.of(&self.bytes))
+        })
+    }
+
     /// Every value of the header `name` (names ignore case), in order.
     pub fn values<'a>(
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = &'a [u8]> {
-        self.headers
-            .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_slice())
+        self.headers()
+            .filter(move |(each, _)| each.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    }
+
+    /// The head as received, up to and including the empty line.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
+// ANCHOR_END: response_head
 
 /// Why a head did not parse. `line` counts from 1 (the status line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +212,11 @@ pub fn parse_status_line(line: &[u8]) -> Result<StatusLine, HeadError> {
     Ok(StatusLine {
         minor_version: minor - b'0',
         code: digit(0) * 100 + digit(1) * 10 + digit(2),
-        reason: reason.to_vec(),
+        // The reason is the end of the line.
+        reason: Span {
+            start: line.len() - reason.len(),
+            end: line.len(),
+        },
     })
 }
 // ANCHOR_END: parse_status_line
@@ -179,12 +239,13 @@ pub fn is_token_char(byte: u8) -> bool {
 }
 
 // ANCHOR: parse_header_line
-/// Parses `Name: value` (without its `\r\n`). Spaces and tabs around the
-/// value are not part of it.
+/// Parses `Name: value` (without its `\r\n`): where the name and the
+/// value lie in `line`. Spaces and tabs around the value are not part
+/// of it.
 pub fn parse_header_line(
     line: &[u8],
     number: usize,
-) -> Result<Header, HeadError> {
+) -> Result<HeaderSpan, HeadError> {
     let bad = |why| HeadError::BadHeaderLine {
         number,
         line: quote_line(line),
@@ -193,16 +254,21 @@ pub fn parse_header_line(
     if line.starts_with(b" ") || line.starts_with(b"\t") {
         return Err(bad("a line folded onto the one above is obsolete"));
     }
+    // One pass over the name: it runs up to the first byte that cannot
+    // be in a name, and that byte must be the colon. (A colon is not a
+    // token character, so this finds the first colon too.)
     let colon = line
         .iter()
-        .position(|&b| b == b':')
-        .ok_or_else(|| bad("no colon"))?;
-    let (name, value) = (&line[..colon], &line[colon + 1..]);
-    if name.is_empty() || !name.iter().all(|&b| is_token_char(b)) {
-        return Err(bad(
-            "the name is empty, or has a space or other character a name cannot have",
-        ));
-    }
+        .position(|&b| !is_token_char(b))
+        .filter(|&at| line[at] == b':' && at > 0)
+        .ok_or_else(|| {
+            if line.contains(&b':') {
+                bad("the name is empty, or has a space or other character a name cannot have")
+            } else {
+                bad("no colon")
+            }
+        })?;
+    let value = &line[colon + 1..];
     if value.iter().any(|&b| is_control(b)) {
         return Err(bad("the value has a control character"));
     }
@@ -212,10 +278,16 @@ pub fn parse_header_line(
         .iter()
         .rposition(|b| !blank(b))
         .map_or(start, |i| i + 1);
-    Ok(Header {
-        // Token characters are ASCII, so this conversion cannot fail.
-        name: String::from_utf8_lossy(name).into_owned(),
-        value: value[start..end].to_vec(),
+    let skipped = colon + 1;
+    Ok(HeaderSpan {
+        name: Span {
+            start: 0,
+            end: colon,
+        },
+        value: Span {
+            start: skipped + start,
+            end: skipped + end,
+        },
     })
 }
 // ANCHOR_END: parse_header_line
@@ -229,22 +301,36 @@ pub fn parse_head(head: &[u8]) -> Result<ResponseHead, HeadError> {
     // Drop the empty line; then every line left ends in `\r\n`.
     let lines = &head[..head.len() - 2];
     let mut lines = lines.split_inclusive(|&b| b == b'\n').enumerate();
+    // Where the next line starts in `head`.
+    let mut start = 0;
     let mut next_line = || {
         let (index, line) = lines.next()?;
-        let number = index + 1;
+        let (number, line_start) = (index + 1, start);
+        start += line.len();
         let line = line
             .strip_suffix(b"\r\n")
             .ok_or_else(|| bare_lf(line, number));
-        Some((number, line))
+        Some((number, line_start, line))
     };
-    let (_, status_line) = next_line().ok_or(HeadError::NotAHead)?;
+    let (_, _, status_line) = next_line().ok_or(HeadError::NotAHead)?;
     let status = parse_status_line(status_line?)?;
-    // Most responses have fewer than 16 headers: one allocation, not five.
-    let mut headers = Vec::with_capacity(16);
-    while let Some((number, line)) = next_line() {
-        headers.push(parse_header_line(line?, number)?);
+    // Counting the line ends is cheap (the compiler turns the loop into
+    // wide comparisons), and it reserves room for every header at once.
+    let lines = head.iter().filter(|&&b| b == b'\n').count();
+    let mut headers = Vec::with_capacity(lines.saturating_sub(2));
+    while let Some((number, line_start, line)) = next_line() {
+        let header = parse_header_line(line?, number)?;
+        headers.push(HeaderSpan {
+            name: header.name.shifted(line_start),
+            value: header.value.shifted(line_start),
+        });
     }
-    Ok(ResponseHead { status, headers })
+    Ok(ResponseHead {
+        // The one copy: every span above points into it.
+        bytes: Box::from(head),
+        status,
+        headers,
+    })
 }
 // ANCHOR_END: parse_head
 
@@ -281,9 +367,12 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        let ok = parse_status_line(b"HTTP/1.1 404 Not Found").unwrap();
+        let line = b"HTTP/1.1 404 Not Found";
+        let ok = parse_status_line(line).unwrap();
         assert_eq!((ok.minor_version, ok.code), (1, 404));
-        assert_eq!(ok.reason, b"Not Found");
+        assert_eq!(ok.reason.of(line), b"Not Found");
+        let line = b"HTTP/1.1 200 ";
+        assert_eq!(parse_status_line(line).unwrap().reason.of(line), b"");
         assert_eq!(parse_status_line(b"HTTP/1.0 200").unwrap().code, 200);
         for bad in [
             &b"HTTP/2 200 OK"[..],
@@ -300,12 +389,23 @@ mod tests {
 
     #[test]
     fn header_lines() {
-        let h = parse_header_line(b"Content-Length: \t 42 \t", 2).unwrap();
+        let line = b"Content-Length: \t 42 \t";
+        let h = parse_header_line(line, 2).unwrap();
         assert_eq!(
-            (h.name.as_str(), h.value.as_slice()),
-            ("Content-Length", &b"42"[..])
+            (h.name.of(line), h.value.of(line)),
+            (&b"Content-Length"[..], &b"42"[..])
         );
-        assert_eq!(parse_header_line(b"X:", 2).unwrap().value, b"");
+        let h = parse_header_line(b"X:", 2).unwrap();
+        assert_eq!(
+            (h.name.of(b"X:"), h.value.of(b"X:")),
+            (&b"X"[..], &b""[..])
+        );
+        let line = b"A:  b c ";
+        let h = parse_header_line(line, 2).unwrap();
+        assert_eq!(
+            (h.name.of(line), h.value.of(line)),
+            (&b"A"[..], &b"b c"[..])
+        );
         for bad in [
             &b"No colon"[..],
             b"Bad name: x",
@@ -314,6 +414,63 @@ mod tests {
             b"A: \x01",
         ] {
             assert!(parse_header_line(bad, 2).is_err(), "{bad:?}");
+        }
+        // Which rule a bad line breaks, in the order they are checked.
+        for (bad, why) in [
+            (&b"No colon"[..], "no colon"),
+            (b"Name", "no colon"),
+            (b"Bad name: x", "the name is empty"),
+            (b": x", "the name is empty"),
+            (b"A\x01:x", "the name is empty"),
+            (b" folded: x", "folded"),
+            (b"A: \x01", "control character"),
+        ] {
+            let error = parse_header_line(bad, 2).unwrap_err().to_string();
+            assert!(error.contains(why), "{bad:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn whole_heads_keep_one_copy_and_point_into_it() {
+        let bytes = b"HTTP/1.0 301 Moved Away\r\nLocation: /b \r\n\
+                      X-Empty:\r\nset-cookie: a=1\r\nSet-Cookie:\tb=2\r\n\r\n";
+        let head = parse_head(bytes).unwrap();
+        assert_eq!((head.status.minor_version, head.status.code), (0, 301));
+        assert_eq!(head.reason(), b"Moved Away");
+        assert_eq!(head.as_bytes(), bytes);
+        let headers: Vec<(&str, &[u8])> = head.headers().collect();
+        assert_eq!(
+            headers,
+            [
+                ("Location", &b"/b"[..]),
+                ("X-Empty", b""),
+                ("set-cookie", b"a=1"),
+                ("Set-Cookie", b"b=2"),
+            ]
+        );
+        let cookies: Vec<&[u8]> = head.values("SET-COOKIE").collect();
+        assert_eq!(cookies, [&b"a=1"[..], b"b=2"]);
+        assert_eq!(head.values("Content-Length").count(), 0);
+        let bare = parse_head(b"HTTP/1.1 204\r\n\r\n").unwrap();
+        assert_eq!((bare.reason(), bare.headers().count()), (&b""[..], 0));
+    }
+
+    #[test]
+    fn whole_head_errors() {
+        for (bad, error) in [
+            (&b"HTTP/1.1 200 OK\r\n"[..], "the head does not end"),
+            (b"\r\n\r\n", "bad status line \"\""),
+            (b"HTTP/1.1 200 OK\nA: b\r\n\r\n", "bad status line"),
+            (
+                b"HTTP/1.1 200 OK\r\nA: b\nB: c\r\n\r\n",
+                "line 2 \"A: b\\n\"",
+            ),
+            (b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nB: c\r\n\r\n", "line 3"),
+            (b"HTTP/1.1 200 OK\r\nA: b\r\nC\r\n\r\n", "line 3 \"C\": no"),
+        ] {
+            let got = parse_head(bad).unwrap_err().to_string();
+            let bad = String::from_utf8_lossy(bad);
+            assert!(got.contains(error), "{bad:?}: {got}");
         }
     }
 }
