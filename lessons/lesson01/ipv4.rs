@@ -74,6 +74,8 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
     if let Some(value) = parse_ipv4_quickly(text.as_bytes()) {
         return Ok(value);
     }
+    // The careful path: each rule in turn, so the error names the first
+    // one broken.
     if text.is_empty() {
         return Err(Ipv4Error::Empty);
     }
@@ -102,8 +104,10 @@ pub fn parse_ipv4(text: &str) -> Result<u32, Ipv4Error> {
 /// with nothing to build on the way. `None` means "not a clean address"
 /// (it does not say why; the careful path does).
 fn parse_ipv4_quickly(text: &[u8]) -> Option<u32> {
-    let mut value: u32 = 0; // the groups read so far
-    let (mut group, mut digits, mut dots) = (0u32, 0, 0); // the one being read
+    // The groups read so far; then the one being read, its digits so
+    // far, and the dots seen.
+    let mut value: u32 = 0;
+    let (mut group, mut digits, mut dots) = (0u32, 0, 0);
     for &byte in text {
         match byte {
             // At most three digits, and no digit after a leading `0`.
