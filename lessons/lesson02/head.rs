@@ -76,7 +76,8 @@ pub struct Span {
 }
 
 impl Span {
-    /// The bytes this span covers in `bytes`.
+    /// The bytes this span covers in `bytes`: the bytes it was found in
+    /// (a span past the end of other bytes would panic).
     pub fn of(self, bytes: &[u8]) -> &[u8] {
         &bytes[self.start..self.end]
     }
