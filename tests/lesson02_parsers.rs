@@ -41,14 +41,13 @@ fn ours(head_len: usize, head: &ResponseHead) -> Parsed {
         head.status.code,
         // httparse gives an empty reason when it holds non-ASCII bytes
         // ("obs-text"); we keep them. Compare the way httparse reports.
-        if head.status.reason.is_ascii() {
-            head.status.reason.clone()
+        if head.reason().is_ascii() {
+            head.reason().to_vec()
         } else {
             Vec::new()
         },
-        head.headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value.clone()))
+        head.headers()
+            .map(|(name, value)| (name.to_string(), value.to_vec()))
             .collect(),
     )
 }

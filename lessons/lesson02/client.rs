@@ -539,7 +539,7 @@ pub fn fetch(
     say(&format!(
         "\nStatus {} {} (HTTP/1.{}).\nThe body ends {framing}.",
         status.code,
-        String::from_utf8_lossy(&status.reason),
+        String::from_utf8_lossy(head.reason()),
         status.minor_version
     ));
     let path = match &options.output {
