@@ -22,11 +22,11 @@ mod common;
 #[path = "servers/evented.rs"]
 mod evented;
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Barrier, mpsc};
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -58,6 +58,8 @@ struct Server {
     child: Option<Child>,
     /// lesson04's protocol: every message ends with a newline.
     newlines: bool,
+    /// A child's output, deleted when this value is dropped.
+    log: Option<tempfile::NamedTempFile>,
 }
 
 impl Drop for Server {
@@ -128,6 +130,7 @@ fn run_rust(name: String, listener: TcpListener) -> io::Result<Server> {
         addr,
         child: None,
         newlines: false,
+        log: None,
     })
 }
 
@@ -191,62 +194,63 @@ fn lesson04_in_process() -> io::Result<Server> {
         addr,
         child: None,
         newlines: true,
+        log: None,
     })
 }
 
-/// Starts a server process, learns its port from the first line for
-/// which `port` says one, and drains the rest of its output (a log line
-/// per connection) on a thread so that the pipe never fills.
+/// Starts a server process and learns its port from the first line of
+/// its output for which `port` says one. The output goes to a temporary
+/// file, as a real server's log would: a pipe would wake a reader of
+/// ours at every line, and lesson04 logs a line per message.
 fn child_server(
     name: &str,
     mut command: Command,
-    port: impl Fn(&str) -> Option<u16> + Send + 'static,
+    port: impl Fn(&str) -> Option<u16>,
 ) -> Option<Server> {
+    let skip = |why: String| {
+        println!("note: {name}: {why}; skipped");
+        None
+    };
+    let log = match tempfile::NamedTempFile::new() {
+        Ok(log) => log,
+        Err(error) => return skip(format!("no temporary file ({error})")),
+    };
+    let output = match log.reopen() {
+        Ok(output) => output,
+        Err(error) => return skip(format!("cannot open its log ({error})")),
+    };
     // Its standard input is a pipe nobody writes to: it closes when this
     // process ends, which tells our own child servers to stop.
     let spawned = command
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+        .stdout(output)
         .stderr(Stdio::null())
         .spawn();
-    let mut child = match spawned {
+    let child = match spawned {
         Ok(child) => child,
         Err(error) => {
-            println!(
-                "note: {name}: cannot start {command:?} ({error}); skipped"
-            );
-            return None;
+            return skip(format!("cannot start {command:?} ({error})"));
         }
     };
-    let stdout = child.stdout.take()?;
-    let (port_sender, port_receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if let Some(port) = port(&line) {
-                let _ = port_sender.send(port);
-                break;
-            }
-            line.clear();
-        }
-        // The rest is thrown away as cheaply as `> /dev/null` would.
-        let _ = io::copy(&mut reader, &mut io::sink());
-    });
-    let server = |port| Server {
+    let mut server = Server {
         name: name.to_string(),
-        addr: (Ipv4Addr::LOCALHOST, port).into(),
+        addr: (Ipv4Addr::LOCALHOST, 0).into(),
         child: Some(child),
         newlines: false,
+        log: Some(log),
     };
-    match port_receiver.recv_timeout(Duration::from_secs(10)) {
-        Ok(port) => Some(server(port)),
-        Err(_) => {
-            println!("note: {name} did not say its port within 10 s; skipped");
-            drop(server(0)); // kills it
-            None
+    // Read the log from the start every 10 ms, for at most 10 s.
+    for _ in 0..1000 {
+        let path = server.log.as_ref().map(|log| log.path())?;
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if let Some(port) = text.lines().find_map(&port) {
+            server.addr = (Ipv4Addr::LOCALHOST, port).into();
+            return Some(server);
         }
+        thread::sleep(Duration::from_millis(10));
     }
+    drop(server); // kills it
+    skip("it did not say its port within 10 s".into())
 }
 
 /// CPU time (user + system) a process has used so far, from
