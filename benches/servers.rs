@@ -7,15 +7,19 @@
 //!    welcomed? For lesson03's backlog (1024), std's (128) and the
 //!    tutorial's `listen(5)`.
 //! 2. Load: C clients at once, each sending M names one after another
-//!    and waiting for each reply: messages per second, and the latency
-//!    of one message (send to reply) at the median and the 99th
-//!    percentile.
+//!    and waiting for each reply: messages per second, the latency of one
+//!    message (send to reply) at the median and the 99th percentile, and
+//!    where the time goes (messages in flight, CPU per message of the
+//!    server and of the clients). The clients are driven twice: by two
+//!    threads with epoll (`servers/evented.rs`), then by a blocking
+//!    thread per client.
 //! 3. With `--write-svg`: messages per second against the number of
 //!    clients, drawn into `book/diagrams/throughput.svg`.
 //!
 //! Everything runs on 127.0.0.1 with servers on port 0; every socket has
 //! timeouts and every loop a bound. `--quick` (or WORKBOOK_BENCH_QUICK=1)
-//! runs fewer and smaller rounds.
+//! runs fewer and smaller rounds; `--section bursts|load|plot` runs one
+//! part, and `--only TEXT` keeps the servers whose name contains TEXT.
 
 #[path = "common/mod.rs"]
 mod common;
