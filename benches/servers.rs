@@ -224,7 +224,10 @@ fn child_server(
         Err(error) => return skip(format!("cannot open its log ({error})")),
     };
     // Its standard input is a pipe nobody writes to: it closes when this
-    // process ends, which tells our own child servers to stop.
+    // process ends, which tells our own child servers to stop. The others
+    // (lesson03, lesson04, Python) get SIGKILL from the kernel when this
+    // benchmark dies, even by SIGKILL itself.
+    evented::die_with_parent(&mut command);
     let spawned = command
         .stdin(Stdio::piped())
         .stdout(output)

@@ -327,3 +327,17 @@ pub fn process_cpu_time() -> Duration {
     };
     time(usage.ru_utime) + time(usage.ru_stime)
 }
+
+/// Asks the kernel to kill the child that `command` starts when the
+/// thread that starts it (our main thread) ends, however it ends.
+pub fn die_with_parent(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only async-signal-safe calls are
+    // allowed, and prctl is one.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+}
