@@ -269,6 +269,7 @@ fn first_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> Option<usize> {
 }
 // ANCHOR_END: first_where
 
+// ANCHOR: token
 /// The characters of a "token" (RFC 9110 5.6.2): what a header name is
 /// made of. No spaces, no colon, no separators.
 pub const fn is_token_char(byte: u8) -> bool {
@@ -292,6 +293,7 @@ static TOKEN: [bool; 256] = {
     }
     table
 };
+// ANCHOR_END: token
 
 // ANCHOR: parse_header_line
 /// Parses the header line `Name: value\r\n` at the start of `rest`: where
