@@ -413,6 +413,8 @@ pub fn parse_head(head: &[u8]) -> Result<ResponseHead, HeadError> {
 }
 // ANCHOR_END: parse_head
 
+/// The error for line `number` when it ends in a bare `\n`: HTTP ends
+/// every line of a head with `\r\n`. Line 1 is the status line.
 fn bare_lf(line: &[u8], number: usize) -> HeadError {
     let why = "the line ends in \\n without \\r";
     match number {
