@@ -438,11 +438,9 @@ fn load(
         Err(error) => {
             println!("note: the load generator failed: {error}");
             evented::Outcome {
-                round_trips: Vec::new(),
-                welcomes: Vec::new(),
-                conversations: Vec::new(),
                 wall: Duration::from_secs(1),
                 failed: clients,
+                ..evented::Outcome::empty()
             }
         }
     };
@@ -478,11 +476,8 @@ fn threaded_load(
         conversation(addr, newlines, id, messages)
     });
     let mut outcome = evented::Outcome {
-        round_trips: Vec::new(),
-        welcomes: Vec::new(),
-        conversations: Vec::new(),
         wall,
-        failed: 0,
+        ..evented::Outcome::empty()
     };
     for result in results {
         match result {

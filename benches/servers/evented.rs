@@ -1,13 +1,14 @@
-//! The load generator: many clients driven by one thread with epoll.
+//! The load generator: many clients driven by a few threads with epoll.
 //!
 //! A load test should measure the server, not the clients. Driving 500
 //! clients with 500 blocking threads, as the first version of this
 //! benchmark did, costs the clients as much CPU as the server: every
 //! reply wakes a client thread, and the machine has two cores for both.
-//! Here one thread holds every connection and asks the kernel (`epoll`)
-//! which of them have a reply waiting; one `epoll_wait` returns many
-//! ready connections, so a message costs the clients a `read`, a
-//! `write` and a share of one `epoll_wait`, and no thread switch.
+//! Here each of a few threads (two by default, one per core) holds its
+//! share of the connections and asks the kernel (`epoll`) which of them
+//! have a reply waiting; one `epoll_wait` returns many ready
+//! connections, so a message costs the clients a `read`, a `write` and
+//! a share of one `epoll_wait`, and no thread switch.
 //!
 //! Each client still behaves exactly like the tutorial's: connect, read
 //! the welcome, send a name and wait for its reply before sending the
@@ -37,11 +38,33 @@ pub struct Outcome {
     pub failed: usize,
 }
 
+impl Outcome {
+    /// Nothing measured yet.
+    pub fn empty() -> Outcome {
+        Outcome {
+            round_trips: Vec::new(),
+            welcomes: Vec::new(),
+            conversations: Vec::new(),
+            wall: Duration::ZERO,
+            failed: 0,
+        }
+    }
+
+    /// Adds what another group of clients, run at the same time, measured.
+    fn merge(&mut self, other: Outcome) {
+        self.round_trips.extend(other.round_trips);
+        self.welcomes.extend(other.welcomes);
+        self.conversations.extend(other.conversations);
+        self.failed += other.failed;
+        self.wall = self.wall.max(other.wall);
+    }
+}
+
 /// Where one client is in its conversation.
 struct Client {
     stream: TcpStream,
     id: usize,
-    /// Replies still to come, counting the welcome.
+    /// How many names it has sent so far (0: waiting for the welcome).
     sent: usize,
     /// When the message now waiting for its reply was sent.
     sent_at: Instant,
@@ -195,20 +218,9 @@ pub fn run(
             })
             .collect()
     });
-    let mut outcome = Outcome {
-        round_trips: Vec::with_capacity(clients * messages),
-        welcomes: Vec::with_capacity(clients),
-        conversations: Vec::with_capacity(clients),
-        wall: started.elapsed(),
-        failed: 0,
-    };
+    let mut outcome = Outcome::empty();
     for group in groups {
-        let group = group?;
-        outcome.round_trips.extend(group.round_trips);
-        outcome.welcomes.extend(group.welcomes);
-        outcome.conversations.extend(group.conversations);
-        outcome.failed += group.failed;
-        outcome.wall = outcome.wall.max(group.wall);
+        outcome.merge(group?);
     }
     Ok(outcome)
 }
@@ -224,13 +236,7 @@ fn drive(
 ) -> io::Result<Outcome> {
     let end = if newlines { "\n" } else { "" };
     let epoll = Epoll::new()?;
-    let mut outcome = Outcome {
-        round_trips: Vec::with_capacity(ids.len() * messages),
-        welcomes: Vec::with_capacity(ids.len()),
-        conversations: Vec::with_capacity(ids.len()),
-        wall: Duration::ZERO,
-        failed: 0,
-    };
+    let mut outcome = Outcome::empty();
     let mut live: HashMap<usize, Client> = HashMap::with_capacity(ids.len());
     for &id in ids {
         match start_connect(addr) {
