@@ -25,9 +25,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{machine_note, median, print_table, quick, ratio, verdict};
-use workbook::lesson02::body::Framing;
-use workbook::lesson02::client::{Limits, Options, read_body, read_head};
-use workbook::lesson02::naive::read_to_close;
+use lessons::lesson02::body::Framing;
+use lessons::lesson02::client::{Limits, Options, read_body, read_head};
+use lessons::lesson02::naive::read_to_close;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CURL: &str = "/usr/bin/curl";

@@ -16,9 +16,9 @@ use std::time::Duration;
 use common::{
     interleaved_medians, machine_note, print_table, quick, ratio, verdict,
 };
-use workbook::lesson01::ipv4::parse_ipv4;
-use workbook::lesson01::ipv6::parse_ipv6;
-use workbook::lesson02::head::{find_head_end, parse_head};
+use lessons::lesson01::ipv4::parse_ipv4;
+use lessons::lesson01::ipv6::parse_ipv6;
+use lessons::lesson02::head::{find_head_end, parse_head};
 
 /// A deterministic corpus of `count` values (xorshift), so every run and
 /// every machine parses the same texts.

@@ -38,12 +38,12 @@ use common::{
     machine_note, median, median_f64, percentile, print_table, quick, ratio,
     verdict,
 };
-use workbook::lesson03::server::serve_threaded;
-use workbook::lesson03::server::{
+use lessons::lesson03::server::serve_threaded;
+use lessons::lesson03::server::{
     BACKLOG, Config, Log, listen, serve_one_at_a_time,
 };
-use workbook::lesson04;
-use workbook::lesson04::log::Log as Log4;
+use lessons::lesson04;
+use lessons::lesson04::log::Log as Log4;
 
 /// No client of the load test waits longer than this for anything.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);

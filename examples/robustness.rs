@@ -17,14 +17,14 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use workbook::lesson03::server::{
+use lessons::lesson03::server::{
     BACKLOG, Config, listen, serve_threaded, stdout_log,
 };
-use workbook::lesson04::log::Log;
-use workbook::lesson04::server::{self as lesson04, Server};
-use workbook::robustness::process::ServerChild;
-use workbook::robustness::server_faults::{self, Lesson, Report};
-use workbook::robustness::{Outcome, client_faults, table};
+use lessons::lesson04::log::Log;
+use lessons::lesson04::server::{self as lesson04, Server};
+use lessons::robustness::process::ServerChild;
+use lessons::robustness::server_faults::{self, Lesson, Report};
+use lessons::robustness::{Outcome, client_faults, table};
 
 const SERVE_LESSON03: &str = "--serve-lesson03";
 const SERVE_LESSON04: &str = "--serve-lesson04";

@@ -5,12 +5,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use proptest::prelude::*;
 use rstest::rstest;
-use workbook::lesson01::explain::{Understood, canonical, understand};
-use workbook::lesson01::ipv4::{format_ipv4, parse_ipv4};
-use workbook::lesson01::ipv6::{format_ipv6, parse_ipv6};
-use workbook::lesson01::ports::{PortClass, classify_port, parse_port};
-use workbook::lesson01::ranges::{Kind, classify_v4, classify_v6};
-use workbook::lesson01::socket_addr::{Address, parse_socket_addr};
+use lessons::lesson01::explain::{Understood, canonical, understand};
+use lessons::lesson01::ipv4::{format_ipv4, parse_ipv4};
+use lessons::lesson01::ipv6::{format_ipv6, parse_ipv6};
+use lessons::lesson01::ports::{PortClass, classify_port, parse_port};
+use lessons::lesson01::ranges::{Kind, classify_v4, classify_v6};
+use lessons::lesson01::socket_addr::{Address, parse_socket_addr};
 
 /// Our IPv4 parser and std's must agree on `text`, in decision and value.
 fn check_ipv4(text: &str) {

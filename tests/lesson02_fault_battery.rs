@@ -1,4 +1,4 @@
-//! The client fault battery (`workbook::robustness::client_faults`)
+//! The client fault battery (`lessons::robustness::client_faults`)
 //! against the real lesson02 binary: each misbehaving server ends in
 //! exactly one `error:` line, exit status 1 and no file left behind (the
 //! one server that sends more than it announced: exactly the announced
@@ -8,10 +8,10 @@ mod common;
 
 use std::path::Path;
 
-use workbook::robustness::client_faults::{
+use lessons::robustness::client_faults::{
     self, ClientRun, MAX_BODY, MAX_TIME_SECS, TIMEOUT_SECS,
 };
-use workbook::robustness::table;
+use lessons::robustness::table;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use helpers::{Script, binary_body, chunked, one_shot, response};
 use rstest::rstest;
-use workbook::lesson02::client::{Fetched, Options, fetch};
-use workbook::lesson02::url::parse_target;
+use lessons::lesson02::client::{Fetched, Options, fetch};
+use lessons::lesson02::url::parse_target;
 
 #[derive(Debug, Clone, Copy)]
 enum Frame {
@@ -189,8 +189,8 @@ fn interim_answer_is_refused() {
 /// is taken as 1, and never mistaken for the end of the stream.
 #[test]
 fn zero_buffer_still_reads_everything() {
-    use workbook::lesson02::body::Framing;
-    use workbook::lesson02::client::{Limits, read_body};
+    use lessons::lesson02::body::Framing;
+    use lessons::lesson02::client::{Limits, read_body};
     let body = binary_body(1000);
     let limits = Limits {
         buffer: 0,

@@ -7,9 +7,9 @@ mod helpers;
 use helpers::{Pieces, binary_body, chunked, response};
 use proptest::prelude::*;
 use rstest::rstest;
-use workbook::lesson02::body::{Framing, framing, parse_chunk_size};
-use workbook::lesson02::client::{FetchError, Limits, read_body, read_head};
-use workbook::lesson02::head::{ResponseHead, parse_head};
+use lessons::lesson02::body::{Framing, framing, parse_chunk_size};
+use lessons::lesson02::client::{FetchError, Limits, read_body, read_head};
+use lessons::lesson02::head::{ResponseHead, parse_head};
 
 /// What httparse makes of a complete response head: (head length,
 /// minor version, code, reason, headers).
@@ -394,8 +394,8 @@ proptest! {
 #[path = "common/fuzz.rs"]
 mod fuzz;
 
-use workbook::lesson02::body::{ChunkedDecoder, parse_content_length};
-use workbook::lesson02::head::find_head_end;
+use lessons::lesson02::body::{ChunkedDecoder, parse_content_length};
+use lessons::lesson02::head::find_head_end;
 
 /// A response, read whole and one byte at a time: the same outcome,
 /// body or error message. If our head parser accepts, httparse accepts

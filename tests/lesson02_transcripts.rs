@@ -64,7 +64,7 @@ fn built_in_server() {
     let dir = snapshot("lesson02_local", &[]);
     let saved = fs::read(dir.path().join("lesson02-page.html"))
         .expect("the saved page");
-    assert_eq!(saved, workbook::lesson02::server::PAGE.as_bytes());
+    assert_eq!(saved, lessons::lesson02::server::PAGE.as_bytes());
     assert_eq!(files_in(dir.path()), ["lesson02-page.html"]);
 }
 
@@ -76,7 +76,7 @@ fn built_in_framings(#[case] name: &str, #[case] path: &str) {
     let dir = snapshot(name, &["--local", path]);
     let saved = fs::read(dir.path().join("lesson02-page.html"))
         .expect("the saved page");
-    assert_eq!(saved, workbook::lesson02::server::PAGE.as_bytes());
+    assert_eq!(saved, lessons::lesson02::server::PAGE.as_bytes());
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn naive_against_chunked() {
         "{saved:?}"
     );
     assert!(saved.ends_with(b"\r\n0\r\n\r\n"), "{saved:?}");
-    assert_ne!(saved, workbook::lesson02::server::PAGE.as_bytes());
+    assert_ne!(saved, lessons::lesson02::server::PAGE.as_bytes());
 }
 
 /// Runs lesson02 against a scripted server and checks a failure: exit

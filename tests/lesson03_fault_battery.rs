@@ -1,4 +1,4 @@
-//! The fault battery (`workbook::robustness::server_faults`) against the
+//! The fault battery (`lessons::robustness::server_faults`) against the
 //! real lesson03 binary on a free port: every case survived, the
 //! well-behaved client always got the right replies, and the server gave
 //! back every thread and file descriptor afterwards.
@@ -10,7 +10,7 @@ mod server;
 
 use battery::assert_battery_passed;
 use server::ServerProcess;
-use workbook::robustness::server_faults::{self, Lesson};
+use lessons::robustness::server_faults::{self, Lesson};
 
 #[test]
 fn lesson03_survives_the_fault_battery() {

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use server::{TIMEOUT, connect, conversation, expected, receive};
-use workbook::lesson03::server::{
+use lessons::lesson03::server::{
     BACKLOG, Config, Log, Threads, accept_loop, listen, serve,
 };
 
@@ -149,8 +149,8 @@ mod generated {
     use std::time::Duration;
 
     use proptest::prelude::*;
-    use workbook::lesson03::connection::{Ending, converse};
-    use workbook::lesson03::protocol::{BUFFER_SIZE, WELCOME};
+    use lessons::lesson03::connection::{Ending, converse};
+    use lessons::lesson03::protocol::{BUFFER_SIZE, WELCOME};
 
     /// Replays chunks, one per read, and records what was written.
     pub(super) struct Chunks(pub(super) Vec<Vec<u8>>, pub(super) Vec<u8>);
@@ -214,8 +214,8 @@ mod fuzzed {
 
     use proptest::prelude::*;
     use proptest::test_runner::TestCaseError;
-    use workbook::lesson03::connection::converse;
-    use workbook::lesson03::protocol::{
+    use lessons::lesson03::connection::converse;
+    use lessons::lesson03::protocol::{
         BUFFER_SIZE, EXIT, Message, TOO_LONG_REPLY, WELCOME, classify,
         ends_with_newline, not_utf8_reply, reply,
     };

@@ -1,4 +1,4 @@
-//! The fault battery (`workbook::robustness::server_faults`) against the
+//! The fault battery (`lessons::robustness::server_faults`) against the
 //! real lesson04 binary on a free port: every case survived (a name
 //! split inside a character comes out whole), the well-behaved client
 //! always got the right replies, and the server gave back every thread
@@ -10,8 +10,8 @@ use std::process::Command;
 mod battery;
 
 use battery::assert_battery_passed;
-use workbook::robustness::process::ServerChild;
-use workbook::robustness::server_faults::{self, Lesson};
+use lessons::robustness::process::ServerChild;
+use lessons::robustness::server_faults::{self, Lesson};
 
 #[test]
 fn lesson04_survives_the_fault_battery() {

@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use socket2::SockRef;
-use workbook::lesson04::lines::{LineError, LineReader};
-use workbook::lesson04::log::Log;
-use workbook::lesson04::server::{Config, Server, Summary};
-use workbook::lesson04::shutdown;
+use lessons::lesson04::lines::{LineError, LineReader};
+use lessons::lesson04::log::Log;
+use lessons::lesson04::server::{Config, Server, Summary};
+use lessons::lesson04::shutdown;
 
 const LIMIT: Duration = Duration::from_secs(10);
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{Run, format_transcript, transcript_settings};
 use rstest::rstest;
-use workbook::robustness::process::ServerChild;
+use lessons::robustness::process::ServerChild;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
 

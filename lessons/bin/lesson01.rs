@@ -3,13 +3,13 @@
 //!     cargo run --bin lesson01                    # a guided tour
 //!     cargo run --bin lesson01 -- 10.0.0.1 ::1    # explain your own
 //!
-//! The work happens in `workbook::lesson01`; this file only reads the
+//! The work happens in `lessons::lesson01`; this file only reads the
 //! command line and prints.
 
 use std::env;
 use std::process::ExitCode;
 
-use workbook::lesson01::explain::{explain, tour};
+use lessons::lesson01::explain::{explain, tour};
 
 const USAGE: &str =
     "usage: cargo run --bin lesson01 -- [ADDRESS | SOCKET-ADDRESS]...

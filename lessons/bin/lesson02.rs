@@ -4,7 +4,7 @@
 //!     cargo run --bin lesson02 -- --local /chunked # another framing
 //!     cargo run --bin lesson02 -- http://HOST/PATH # from a real server
 //!
-//! The work happens in `workbook::lesson02`; this file reads the command
+//! The work happens in `lessons::lesson02`; this file reads the command
 //! line, starts the built-in server if needed, and prints.
 
 use std::fs::File;
@@ -12,12 +12,12 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use workbook::cli::text_args;
-use workbook::lesson02::cli::{Command, Source, USAGE, parse_args};
-use workbook::lesson02::client::{Fetched, fetch};
-use workbook::lesson02::request::show_bytes;
-use workbook::lesson02::server;
-use workbook::lesson02::url::parse_target;
+use lessons::cli::text_args;
+use lessons::lesson02::cli::{Command, Source, USAGE, parse_args};
+use lessons::lesson02::client::{Fetched, fetch};
+use lessons::lesson02::request::show_bytes;
+use lessons::lesson02::server;
+use lessons::lesson02::url::parse_target;
 
 fn main() -> ExitCode {
     let args = match text_args() {

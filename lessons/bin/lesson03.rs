@@ -4,7 +4,7 @@
 //!     cargo run --bin lesson03 -- client        # in a second terminal
 //!     cargo run --bin lesson03 -- demo          # both at once, timed
 //!
-//! The work happens in `workbook::lesson03`; this file only reads the
+//! The work happens in `lessons::lesson03`; this file only reads the
 //! command line, calls into it and prints.
 
 use std::io::{self, ErrorKind};
@@ -12,12 +12,12 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use workbook::cli::text_args;
-use workbook::lesson03::args::{BurstOptions, Command, ServeOptions, parse};
-use workbook::lesson03::burst::{LIMIT, burst, start_server};
-use workbook::lesson03::client::run_client;
-use workbook::lesson03::demo::run_demo;
-use workbook::lesson03::server::{
+use lessons::cli::text_args;
+use lessons::lesson03::args::{BurstOptions, Command, ServeOptions, parse};
+use lessons::lesson03::burst::{LIMIT, burst, start_server};
+use lessons::lesson03::client::run_client;
+use lessons::lesson03::demo::run_demo;
+use lessons::lesson03::server::{
     BACKLOG, Config, listen, serve_threaded, stdout_log,
 };
 

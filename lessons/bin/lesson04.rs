@@ -4,7 +4,7 @@
 //!     cargo run --bin lesson04 -- client           # its client
 //!     cargo run --bin lesson04 -- demo [SCENARIO]  # each ending, acted out
 //!
-//! The work happens in `workbook::lesson04`; this file reads the command
+//! The work happens in `lessons::lesson04`; this file reads the command
 //! line, installs the Ctrl+C handler and reports the outcome.
 
 use std::io;
@@ -12,12 +12,12 @@ use std::net::SocketAddr;
 use std::process::{self, ExitCode};
 use std::time::Duration;
 
-use workbook::cli::text_args;
-use workbook::lesson04::cli::{Command, USAGE, parse};
-use workbook::lesson04::client::run_client;
-use workbook::lesson04::demo;
-use workbook::lesson04::log::Log;
-use workbook::lesson04::server::{Config, Server};
+use lessons::cli::text_args;
+use lessons::lesson04::cli::{Command, USAGE, parse};
+use lessons::lesson04::client::run_client;
+use lessons::lesson04::demo;
+use lessons::lesson04::log::Log;
+use lessons::lesson04::server::{Config, Server};
 
 fn main() -> ExitCode {
     let args = match text_args() {

@@ -1,7 +1,7 @@
 //! The checks both server fault-battery tests make on a battery's report.
 
-use workbook::robustness::server_faults::Report;
-use workbook::robustness::table;
+use lessons::robustness::server_faults::Report;
+use lessons::robustness::table;
 
 /// Fails the test, with the whole table, unless every case survived, the
 /// well-behaved client always got the right replies, and the server gave

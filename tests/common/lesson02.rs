@@ -41,12 +41,12 @@ impl Read for Pieces<'_> {
     }
 }
 
-pub use workbook::robustness::scripted::{OneShot, Script};
+pub use lessons::robustness::scripted::{OneShot, Script};
 
 /// Starts a server on 127.0.0.1 (a port the OS picks) that serves one
-/// client by `script` (see `workbook::robustness::scripted`).
+/// client by `script` (see `lessons::robustness::scripted`).
 pub fn one_shot(script: Script) -> OneShot {
-    workbook::robustness::scripted::serve_once(script)
+    lessons::robustness::scripted::serve_once(script)
         .expect("start a test server on 127.0.0.1")
 }
 

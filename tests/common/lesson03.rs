@@ -8,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use workbook::robustness::process::{ServerChild, WAIT_LIMIT};
-use workbook::robustness::server_faults;
+use lessons::robustness::process::{ServerChild, WAIT_LIMIT};
+use lessons::robustness::server_faults;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lesson03");
 
