@@ -30,14 +30,35 @@ fn declared_bins() -> BTreeSet<String> {
     bins
 }
 
-/// The chapter files listed in SUMMARY.md, with whether each is numbered
-/// (a teaching chapter, `- [Title](file.md)`) or not (introduction,
-/// appendices: `[Title](file.md)`).
-fn chapters() -> Vec<(PathBuf, bool)> {
+/// What a page listed in SUMMARY.md is.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    /// Introduction and appendices: `[Title](file.md)`, no number.
+    Unnumbered,
+    /// A numbered chapter with sections under it: a short overview.
+    Overview,
+    /// A numbered page that teaches: a chapter, or a section of one.
+    Teaching,
+}
+
+/// One page listed in SUMMARY.md.
+struct Page {
+    path: PathBuf,
+    kind: Kind,
+    /// The chapter number mdBook gives it (the section's chapter for a
+    /// section); 0 for an unnumbered page.
+    chapter: usize,
+}
+
+/// The pages listed in SUMMARY.md, in order.
+fn pages() -> Vec<Page> {
     let summary = read(&root().join("book/SUMMARY.md"));
-    let mut chapters = Vec::new();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut indents = Vec::new();
+    let mut chapter = 0;
     for line in summary.lines() {
         let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
         let numbered = trimmed.starts_with("- [");
         if !(numbered || trimmed.starts_with('[')) {
             continue;
@@ -46,9 +67,38 @@ fn chapters() -> Vec<(PathBuf, bool)> {
             continue;
         };
         let file = rest.trim_end().trim_end_matches(')');
-        chapters.push((root().join("book").join(file), numbered));
+        if numbered && indent == 0 {
+            chapter += 1;
+        }
+        // A numbered page followed by a more indented one has sections.
+        if numbered
+            && let Some(previous) = pages.last_mut()
+            && previous.kind == Kind::Teaching
+            && indents.last().is_some_and(|&last| last < indent)
+        {
+            previous.kind = Kind::Overview;
+        }
+        let kind = if numbered {
+            Kind::Teaching
+        } else {
+            Kind::Unnumbered
+        };
+        pages.push(Page {
+            path: root().join("book").join(file),
+            kind,
+            chapter: if numbered { chapter } else { 0 },
+        });
+        indents.push(indent);
     }
-    chapters
+    pages
+}
+
+/// The chapter files listed in SUMMARY.md, with whether each is numbered.
+fn chapters() -> Vec<(PathBuf, bool)> {
+    pages()
+        .into_iter()
+        .map(|page| (page.path, page.kind != Kind::Unnumbered))
+        .collect()
 }
 
 /// Every `cargo run --bin NAME` in a text.
@@ -277,10 +327,11 @@ fn every_transcript_snapshot_is_shown_in_the_book() {
 /// transcript, code from the sources, a pitfall, exercises, further reading.
 #[test]
 fn every_teaching_chapter_has_the_same_shape() {
-    for (path, numbered) in chapters() {
-        if !numbered {
+    for page in pages() {
+        if page.kind != Kind::Teaching {
             continue;
         }
+        let path = page.path;
         let text = read(&path);
         let name = path.display();
         let has = |needle: &str| text.contains(needle);
@@ -421,4 +472,194 @@ fn every_internal_link_and_image_resolves() {
         }
     }
     assert!(checked > 0, "no internal links found at all");
+}
+
+/// `lessonNN` for chapter N.
+fn lesson_name(chapter: usize) -> String {
+    format!("lesson{chapter:02}")
+}
+
+/// The lesson a path in the repository belongs to, from the `lessonNN` in
+/// its name (`lessons/lesson02/head.rs`, `tests/snapshots/lesson02_x.snap`,
+/// `exercises/src/lesson02.rs`), if it names one.
+fn lesson_of(path: &str) -> Option<String> {
+    path.match_indices("lesson").find_map(|(at, word)| {
+        let digits: String = path[at + word.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        (digits.len() == 2).then(|| format!("lesson{digits}"))
+    })
+}
+
+/// Chapter N is lesson N: its page is `book/lessonNN.md` (its sections
+/// `book/lessonNN-*.md`), and it links to `cargo run --bin lessonNN`.
+#[test]
+fn chapter_n_is_lesson_n() {
+    let mut numbered = 0;
+    for page in pages() {
+        if page.kind == Kind::Unnumbered {
+            continue;
+        }
+        numbered += 1;
+        let lesson = lesson_name(page.chapter);
+        let file = page
+            .path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            file == format!("{lesson}.md")
+                || file.starts_with(&format!("{lesson}-")),
+            "book/{file} is in chapter {}, so its name must start with {lesson}",
+            page.chapter
+        );
+        let text = read(&page.path);
+        assert!(
+            lesson_commands(&text).contains(&lesson)
+                || page.kind == Kind::Teaching
+                    && pages().iter().any(|other| {
+                        other.kind == Kind::Overview
+                            && other.chapter == page.chapter
+                    }),
+            "book/{file} (chapter {}) never shows `cargo run --bin {lesson}`",
+            page.chapter
+        );
+    }
+    assert!(numbered >= 4, "SUMMARY.md lists {numbered} numbered pages");
+}
+
+/// A chapter shows only its own lesson: its code, its transcripts, its
+/// exercise stubs. A page that included another lesson's file would send
+/// the reader looking in the wrong folder.
+#[test]
+fn a_chapter_includes_only_its_own_lesson() {
+    let chapter_of: Vec<(PathBuf, usize)> = pages()
+        .into_iter()
+        .filter(|page| page.kind != Kind::Unnumbered)
+        .map(|page| (page.path, page.chapter))
+        .collect();
+    let mut checked = 0;
+    for include in includes() {
+        let Some((_, chapter)) =
+            chapter_of.iter().find(|(path, _)| *path == include.chapter)
+        else {
+            continue; // the appendices may show any lesson
+        };
+        let lesson = lesson_name(*chapter);
+        let target = include
+            .target
+            .strip_prefix(root().join("book/.."))
+            .unwrap_or(&include.target)
+            .display()
+            .to_string();
+        let owner = lesson_of(&target);
+        assert_eq!(
+            owner.as_deref(),
+            Some(lesson.as_str()),
+            "{} is chapter {chapter} ({lesson}) but includes {target}",
+            include.chapter.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no chapter includes anything");
+}
+
+/// Every `Exercise N.K` a text names, as `(N, K)`.
+fn exercises_named(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for (at, word) in text.match_indices("Exercise ") {
+        let rest = &text[at + word.len()..];
+        let number: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if let Some((n, k)) = number.trim_end_matches('.').split_once('.')
+            && let (Ok(n), Ok(k)) = (n.parse(), k.parse())
+        {
+            found.push((n, k));
+        }
+    }
+    found
+}
+
+/// A chapter names only its own exercises, N.1, N.2, ...; and the stubs of
+/// lesson N are exercises N.K.
+#[test]
+fn exercises_are_numbered_by_their_chapter() {
+    for page in pages() {
+        if page.kind == Kind::Unnumbered {
+            continue;
+        }
+        for (n, k) in exercises_named(&read(&page.path)) {
+            assert_eq!(
+                n,
+                page.chapter,
+                "{} is chapter {} but names Exercise {n}.{k}",
+                page.path.display(),
+                page.chapter
+            );
+        }
+    }
+    let dir = root().join("exercises/src");
+    let mut stubs = 0;
+    for entry in fs::read_dir(&dir).expect("exercises/src") {
+        let path = entry.expect("a directory entry").path();
+        let name = path.display().to_string();
+        let Some(lesson) = lesson_of(&name) else {
+            continue;
+        };
+        let chapter: usize = lesson["lesson".len()..].parse().unwrap_or(0);
+        let named = exercises_named(&read(&path));
+        assert!(!named.is_empty(), "{name} names no exercise");
+        for (n, k) in named {
+            assert_eq!(n, chapter, "{name} holds Exercise {n}.{k}");
+            stubs += 1;
+        }
+    }
+    assert!(stubs > 0, "no exercise stubs found in {}", dir.display());
+}
+
+/// Every `// ANCHOR: name` in the sources is included by some page: an
+/// anchor nobody shows is a listing that went stale or a page that lost it.
+#[test]
+fn every_anchor_is_included_somewhere() {
+    let included: BTreeSet<(PathBuf, String)> = includes()
+        .into_iter()
+        .filter_map(|include| {
+            let anchor = include.selector?;
+            Some((include.target.canonicalize().ok()?, anchor))
+        })
+        .collect();
+    let mut stack: Vec<PathBuf> = ["lessons", "exercises/src", "solutions/src"]
+        .iter()
+        .map(|dir| root().join(dir))
+        .collect();
+    let mut anchors = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("a source folder") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let canonical = path.canonicalize().expect("canonical path");
+            for line in read(&path).lines() {
+                let Some((_, name)) = line.split_once("// ANCHOR: ") else {
+                    continue;
+                };
+                anchors += 1;
+                assert!(
+                    included.contains(&(canonical.clone(), name.to_string())),
+                    "{}: no page includes anchor {name:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(anchors > 0, "no anchors found in the sources");
 }

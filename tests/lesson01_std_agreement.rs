@@ -3,14 +3,14 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use proptest::prelude::*;
-use rstest::rstest;
 use lessons::lesson01::explain::{Understood, canonical, understand};
 use lessons::lesson01::ipv4::{format_ipv4, parse_ipv4};
 use lessons::lesson01::ipv6::{format_ipv6, parse_ipv6};
 use lessons::lesson01::ports::{PortClass, classify_port, parse_port};
 use lessons::lesson01::ranges::{Kind, classify_v4, classify_v6};
 use lessons::lesson01::socket_addr::{Address, parse_socket_addr};
+use proptest::prelude::*;
+use rstest::rstest;
 
 /// Our IPv4 parser and std's must agree on `text`, in decision and value.
 fn check_ipv4(text: &str) {
@@ -312,7 +312,7 @@ proptest! {
     }
 }
 
-// --- the bounded fuzz run and its corpus (tests/corpus/address) ---------
+// --- the bounded fuzz run and its corpus (tests/corpus/lesson01_address) ---------
 
 #[path = "common/fuzz.rs"]
 mod fuzz;
@@ -332,9 +332,9 @@ fn check_every_prefix(text: &str) {
 
 #[test]
 fn corpus_agrees_with_std() {
-    for (name, bytes) in fuzz::corpus("address") {
+    for (name, bytes) in fuzz::corpus("lesson01_address") {
         let text = String::from_utf8(bytes).unwrap_or_else(|_| {
-            panic!("tests/corpus/address/{name} is not UTF-8")
+            panic!("tests/corpus/lesson01_address/{name} is not UTF-8")
         });
         check_every_prefix(&text);
     }
@@ -347,7 +347,7 @@ proptest! {
     /// The parsers take text, so bytes a mutation left invalid become
     /// U+FFFD, as they would for a program reading input lossily.
     #[test]
-    fn fuzz_mutated_addresses(bytes in fuzz::mutated_corpus("address")) {
+    fn fuzz_mutated_addresses(bytes in fuzz::mutated_corpus("lesson01_address")) {
         check_every_prefix(&String::from_utf8_lossy(&bytes));
     }
 }

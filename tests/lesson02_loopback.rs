@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use helpers::{Script, binary_body, chunked, one_shot, response};
-use rstest::rstest;
 use lessons::lesson02::client::{Fetched, Options, fetch};
 use lessons::lesson02::url::parse_target;
+use rstest::rstest;
 
 #[derive(Debug, Clone, Copy)]
 enum Frame {

@@ -5,11 +5,11 @@
 mod helpers;
 
 use helpers::{Pieces, binary_body, chunked, response};
-use proptest::prelude::*;
-use rstest::rstest;
 use lessons::lesson02::body::{Framing, framing, parse_chunk_size};
 use lessons::lesson02::client::{FetchError, Limits, read_body, read_head};
 use lessons::lesson02::head::{ResponseHead, parse_head};
+use proptest::prelude::*;
+use rstest::rstest;
 
 /// What httparse makes of a complete response head: (head length,
 /// minor version, code, reason, headers).
@@ -480,9 +480,9 @@ fn replay(parser: &str, check: impl Fn(&[u8]) -> Result<(), TestCaseError>) {
 
 #[test]
 fn corpus_responses() {
-    replay("response_head", check_response);
+    replay("lesson02_response_head", check_response);
     // The corpus holds at least one valid head and one without an end.
-    let ends: Vec<bool> = fuzz::corpus("response_head")
+    let ends: Vec<bool> = fuzz::corpus("lesson02_response_head")
         .iter()
         .map(|(_, bytes)| find_head_end(bytes, 0).is_some())
         .collect();
@@ -491,7 +491,9 @@ fn corpus_responses() {
 
 #[test]
 fn corpus_chunked_bodies() {
-    replay("chunked_body", |data| check_chunked(data, &[3, 1, 4]));
+    replay("lesson02_chunked_body", |data| {
+        check_chunked(data, &[3, 1, 4])
+    });
     let (out, ended) = decode(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", &[1]);
     assert_eq!(
         (out.as_slice(), ended),
@@ -501,37 +503,37 @@ fn corpus_chunked_bodies() {
 
 #[test]
 fn corpus_chunk_sizes() {
-    replay("chunk_size", check_chunk_size);
+    replay("lesson02_chunk_size", check_chunk_size);
 }
 
 #[test]
 fn corpus_content_lengths() {
-    replay("content_length", check_content_length);
+    replay("lesson02_content_length", check_content_length);
 }
 
 proptest! {
     #![proptest_config(fuzz::config())]
 
     #[test]
-    fn fuzz_mutated_responses(data in fuzz::mutated_corpus("response_head")) {
+    fn fuzz_mutated_responses(data in fuzz::mutated_corpus("lesson02_response_head")) {
         check_response(&data)?;
     }
 
     #[test]
     fn fuzz_mutated_chunked_bodies(
-        data in fuzz::mutated_corpus("chunked_body"),
+        data in fuzz::mutated_corpus("lesson02_chunked_body"),
         sizes in sizes_strategy(),
     ) {
         check_chunked(&data, &sizes)?;
     }
 
     #[test]
-    fn fuzz_mutated_chunk_sizes(line in fuzz::mutated_corpus("chunk_size")) {
+    fn fuzz_mutated_chunk_sizes(line in fuzz::mutated_corpus("lesson02_chunk_size")) {
         check_chunk_size(&line)?;
     }
 
     #[test]
-    fn fuzz_mutated_content_lengths(value in fuzz::mutated_corpus("content_length")) {
+    fn fuzz_mutated_content_lengths(value in fuzz::mutated_corpus("lesson02_content_length")) {
         check_content_length(&value)?;
     }
 }

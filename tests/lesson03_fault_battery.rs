@@ -9,8 +9,8 @@ mod battery;
 mod server;
 
 use battery::assert_battery_passed;
-use server::ServerProcess;
 use lessons::robustness::server_faults::{self, Lesson};
+use server::ServerProcess;
 
 #[test]
 fn lesson03_survives_the_fault_battery() {

@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use server::{TIMEOUT, connect, conversation, expected, receive};
 use lessons::lesson03::server::{
     BACKLOG, Config, Log, Threads, accept_loop, listen, serve,
 };
+use server::{TIMEOUT, connect, conversation, expected, receive};
 
 /// The server's log lines, collected in memory.
 type Lines = Arc<Mutex<Vec<String>>>;
@@ -148,9 +148,9 @@ mod generated {
     use std::io::{self, Read, Write};
     use std::time::Duration;
 
-    use proptest::prelude::*;
     use lessons::lesson03::connection::{Ending, converse};
     use lessons::lesson03::protocol::{BUFFER_SIZE, WELCOME};
+    use proptest::prelude::*;
 
     /// Replays chunks, one per read, and records what was written.
     pub(super) struct Chunks(pub(super) Vec<Vec<u8>>, pub(super) Vec<u8>);
@@ -212,13 +212,13 @@ mod fuzz;
 mod fuzzed {
     use std::time::Duration;
 
-    use proptest::prelude::*;
-    use proptest::test_runner::TestCaseError;
     use lessons::lesson03::connection::converse;
     use lessons::lesson03::protocol::{
         BUFFER_SIZE, EXIT, Message, TOO_LONG_REPLY, WELCOME, classify,
         ends_with_newline, not_utf8_reply, reply,
     };
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
 
     use super::fuzz;
     use super::generated::Chunks;

@@ -11,12 +11,12 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use proptest::prelude::*;
-use socket2::SockRef;
 use lessons::lesson04::lines::{LineError, LineReader};
 use lessons::lesson04::log::Log;
 use lessons::lesson04::server::{Config, Server, Summary};
 use lessons::lesson04::shutdown;
+use proptest::prelude::*;
+use socket2::SockRef;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -477,7 +477,7 @@ fn rapid_connects_and_disconnects_leak_nothing() {
     assert_eq!(running.stop().accepted, 301);
 }
 
-// --- the bounded fuzz run and its corpus (tests/corpus/lines) -----------
+// --- the bounded fuzz run and its corpus (tests/corpus/lesson04_lines) -----------
 
 #[path = "common/fuzz.rs"]
 mod fuzz;
@@ -543,9 +543,9 @@ fn check_lines(bytes: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
 
 #[test]
 fn corpus_lines() {
-    for (name, bytes) in fuzz::corpus("lines") {
+    for (name, bytes) in fuzz::corpus("lesson04_lines") {
         if let Err(error) = check_lines(&bytes, &[2, 0, 4]) {
-            panic!("tests/corpus/lines/{name}: {error}");
+            panic!("tests/corpus/lesson04_lines/{name}: {error}");
         }
     }
 }
@@ -555,7 +555,7 @@ proptest! {
 
     #[test]
     fn fuzz_mutated_lines(
-        bytes in fuzz::mutated_corpus("lines"),
+        bytes in fuzz::mutated_corpus("lesson04_lines"),
         cuts in prop::collection::vec(any::<usize>(), 0..40),
     ) {
         check_lines(&bytes, &cuts)?;

@@ -12,8 +12,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use common::{Run, format_transcript, transcript_settings};
-use rstest::rstest;
 use lessons::robustness::process::ServerChild;
+use rstest::rstest;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
 

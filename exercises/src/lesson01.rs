@@ -1,4 +1,4 @@
-//! Exercises for the first three chapters: layers, addresses, ports.
+//! Exercises for chapter 1: layers, addresses, ports.
 //!
 //! Check them with: cargo test -p exercises --test lesson01
 

@@ -1,4 +1,4 @@
-//! Exercises for the chapter "A TCP client: raw HTTP GET" (lesson02).
+//! Exercises for chapter 2: a TCP client, raw HTTP GET.
 //!
 //! Check them with: cargo test -p exercises --test lesson02
 

@@ -1,4 +1,4 @@
-//! Exercises for chapter 5: a TCP server with one thread per client.
+//! Exercises for chapter 3: a TCP server with one thread per client.
 //!
 //! Check them with: cargo test -p exercises --test lesson03
 

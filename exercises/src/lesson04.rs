@@ -1,4 +1,4 @@
-//! Exercises for chapter 6: ending a conversation.
+//! Exercises for chapter 4: ending a conversation.
 //!
 //! Check them with: cargo test -p exercises --test lesson04
 

@@ -1,4 +1,4 @@
-//! The workbook's exercises: one module per chapter.
+//! The workbook's exercises: one module per lesson: chapter N is lesson N.
 //!
 //! Each function below is a stub that panics with `todo!`, saying which
 //! exercise it is and what it asks. Replace the `todo!` with your code and

@@ -1,4 +1,4 @@
-// Checks for the lesson01 exercises (chapters 2-4).
+// Checks for the lesson01 exercises (chapter 1).
 //
 //     cargo test -p exercises --test lesson01
 //

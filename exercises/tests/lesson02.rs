@@ -1,5 +1,4 @@
-// Checks for the lesson02 exercises (the chapter "A TCP client: raw HTTP
-// GET").
+// Checks for the lesson02 exercises (chapter 2).
 //
 //     cargo test -p exercises --test lesson02
 //

@@ -1,4 +1,4 @@
-// Checks for the lesson03 exercises (chapter 5).
+// Checks for the lesson03 exercises (chapter 3).
 //
 //     cargo test -p exercises --test lesson03
 //

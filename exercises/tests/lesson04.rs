@@ -1,4 +1,4 @@
-// Checks for the lesson04 exercises (chapter 6).
+// Checks for the lesson04 exercises (chapter 4).
 //
 //     cargo test -p exercises --test lesson04
 //

@@ -247,7 +247,6 @@ fn port_lines(port: u16) -> Vec<String> {
     ]
 }
 
-// ANCHOR: tour
 /// The examples shown when lesson01 runs with no arguments, each with the
 /// one thing it teaches.
 pub const TOUR: &[(&str, &str)] = &[
@@ -281,7 +280,6 @@ pub const TOUR: &[(&str, &str)] = &[
         "IPv6 socket addresses need brackets: the address has colons.",
     ),
 ];
-// ANCHOR_END: tour
 
 /// What lesson01 prints with no arguments.
 pub fn tour() -> String {

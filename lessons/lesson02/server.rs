@@ -89,7 +89,6 @@ pub fn response_for(request: &[u8]) -> Vec<u8> {
     }
 }
 
-// ANCHOR: respond
 fn respond(path: &[u8]) -> Vec<u8> {
     let html = "text/html; charset=utf-8";
     match path {
@@ -143,7 +142,6 @@ fn chunked(kind: &str, page: &str) -> Vec<u8> {
     response.extend_from_slice(b"0\r\n\r\n");
     response
 }
-// ANCHOR_END: respond
 
 fn plain(code: u16, reason: &str, body: &str) -> Vec<u8> {
     with_length(code, reason, "text/plain; charset=utf-8", body.as_bytes())

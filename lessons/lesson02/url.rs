@@ -102,7 +102,6 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-// ANCHOR: parse_target
 /// Parses `http://HOST[:PORT][/PATH]` or a bare `HOST[:PORT][/PATH]`.
 pub fn parse_target(text: &str) -> Result<Target, UrlError> {
     let text = text.trim();
@@ -128,7 +127,6 @@ pub fn parse_target(text: &str) -> Result<Target, UrlError> {
         path: request_path(path)?,
     })
 }
-// ANCHOR_END: parse_target
 
 /// Splits `host`, `host:port`, `[v6]` or `[v6]:port`.
 fn split_host_port(authority: &str) -> Result<(String, u16), UrlError> {

@@ -35,7 +35,6 @@ pub struct BurstOptions {
 /// The most clients `burst` starts: each is a thread.
 pub const MAX_BURST: usize = 2000;
 
-// ANCHOR: parse_port
 /// Reads a port number: decimal, 0 to 65535 (0: the OS picks one).
 pub fn parse_port(text: &str) -> Result<u16, String> {
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
@@ -44,7 +43,6 @@ pub fn parse_port(text: &str) -> Result<u16, String> {
         _ => Err(format!("{text:?} is not a port number (0-65535)")),
     }
 }
-// ANCHOR_END: parse_port
 
 /// Parses everything after the program's name.
 pub fn parse(args: &[String]) -> Result<Command, String> {

@@ -50,7 +50,6 @@ fn is_timeout(error: &io::Error) -> bool {
     matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
-// ANCHOR: run_client
 /// Talks to the server at `addr`, printing what it says to `out`.
 pub fn run_client(
     addr: SocketAddr,
@@ -69,7 +68,6 @@ pub fn run_client(
     send(&mut stream, EXIT, "sending exit")?;
     Ok(()) // dropping `stream` closes the connection
 }
-// ANCHOR_END: run_client
 
 fn connect(addr: SocketAddr) -> Result<TcpStream, ClientError> {
     let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(

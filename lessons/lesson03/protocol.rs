@@ -20,7 +20,6 @@ pub const BUFFER_SIZE: usize = 1024;
 pub const EXIT: &str = "exit";
 // ANCHOR_END: constants
 
-// ANCHOR: message
 /// What one read from a client turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message<'a> {
@@ -35,7 +34,6 @@ pub enum Message<'a> {
     /// it, and we cannot tell where it ends.
     TooLong,
 }
-// ANCHOR_END: message
 
 // ANCHOR: classify
 /// Reads one message: the bytes one `read` returned.

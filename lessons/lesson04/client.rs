@@ -76,7 +76,6 @@ impl fmt::Display for ClientError {
 
 impl std::error::Error for ClientError {}
 
-// ANCHOR: client
 /// Talks to the server at `address`, printing each line it receives to
 /// `out`: the welcome, one reply per name, and the goodbye after `exit`.
 pub fn run_client(
@@ -109,7 +108,6 @@ pub fn run_client(
     // After the goodbye the server closes: `read` returns 0.
     expect_end(&mut lines)
 }
-// ANCHOR_END: client
 
 /// Refuses names that would break the line framing.
 pub fn check_name(name: &str) -> Result<(), String> {

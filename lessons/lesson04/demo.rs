@@ -123,7 +123,6 @@ pub fn run(scenario: &Scenario) -> bool {
 // ---------------------------------------------------------------------
 // The scenarios
 
-// ANCHOR: said_exit
 fn said_exit(log: &Log) -> Step {
     let server = RunningServer::start(log, Config::default())?;
     let mut client = Client::connect(server.address, log.labelled("client"))?;
@@ -136,7 +135,6 @@ fn said_exit(log: &Log) -> Step {
     client.close("done; a client like this one exits with status 0");
     server.stop(log)
 }
-// ANCHOR_END: said_exit
 
 fn client_closed(log: &Log) -> Step {
     let server = RunningServer::start(log, Config::default())?;
@@ -221,7 +219,6 @@ fn idle(log: &Log) -> Step {
     server.stop(log)
 }
 
-// ANCHOR: server_shutdown
 fn server_shutdown(log: &Log) -> Step {
     let demo = log.labelled("demo");
     let server = RunningServer::start(log, Config::default())?;
@@ -254,9 +251,7 @@ fn server_shutdown(log: &Log) -> Step {
     }
     Ok(())
 }
-// ANCHOR_END: server_shutdown
 
-// ANCHOR: framing
 fn framing(log: &Log) -> Step {
     let demo = log.labelled("demo");
     demo.say("part 1: the tutorial's server, one read() = one message");
@@ -297,7 +292,6 @@ fn framing(log: &Log) -> Step {
     client.close("done");
     server.stop(log)
 }
-// ANCHOR_END: framing
 
 // ---------------------------------------------------------------------
 // The two sides

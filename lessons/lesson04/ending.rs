@@ -46,7 +46,6 @@ pub fn is_timeout(error: &io::Error) -> bool {
     classify(error) == ErrorClass::Timeout
 }
 
-// ANCHOR: ending
 /// Why the server ended one conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -65,7 +64,6 @@ pub enum Ending {
     /// Some other I/O error.
     Failed(io::ErrorKind),
 }
-// ANCHOR_END: ending
 
 impl Ending {
     /// The ending an I/O error on the connection stands for.

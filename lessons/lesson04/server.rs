@@ -57,7 +57,6 @@ pub enum Reply {
     Goodbye,
 }
 
-// ANCHOR: reply_to
 pub fn reply_to(line: &str) -> Reply {
     match line {
         "exit" => Reply::Goodbye,
@@ -65,7 +64,6 @@ pub fn reply_to(line: &str) -> Reply {
         name => Reply::Line(format!("Hello, {name}!")),
     }
 }
-// ANCHOR_END: reply_to
 
 /// A bound server, ready to `run`.
 pub struct Server {
@@ -80,7 +78,7 @@ pub struct Server {
 // ANCHOR: backlog
 /// The listen backlog: lesson03's 1024, chosen with `socket2`. std's
 /// `TcpListener::bind` asks for 128, and a burst of a thousand clients
-/// then waits on SYN retransmissions (chapter 5, "The backlog").
+/// then waits on SYN retransmissions (chapter 3, "The backlog").
 pub const BACKLOG: i32 = crate::lesson03::server::BACKLOG;
 // ANCHOR_END: backlog
 

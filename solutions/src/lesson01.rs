@@ -1,4 +1,4 @@
-//! Reference solutions for the lesson01 exercises.
+//! Reference solutions for chapter 1: layers, addresses, ports.
 
 // ANCHOR: bytes_on_the_wire
 pub const MSS: usize = 1460;

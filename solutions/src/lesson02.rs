@@ -1,4 +1,4 @@
-//! Reference solutions for the lesson02 exercises.
+//! Reference solutions for chapter 2: a TCP client, raw HTTP GET.
 
 // ANCHOR: build_request
 pub fn build_request(host: &str, path: &str) -> Vec<u8> {

@@ -1,4 +1,4 @@
-//! Reference solutions for chapter 5: a TCP server with one thread per
+//! Reference solutions for chapter 3: a TCP server with one thread per
 //! client.
 
 use std::io::{self, ErrorKind, Read, Write};

@@ -1,4 +1,4 @@
-//! Solutions for chapter 6: ending a conversation.
+//! Reference solutions for chapter 4: ending a conversation.
 
 use std::io::{self, BufRead};
 use std::net::{

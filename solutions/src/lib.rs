@@ -1,4 +1,4 @@
-//! Reference solutions to the workbook's exercises, one module per chapter,
+//! Reference solutions to the workbook's exercises, one module per lesson: chapter N is lesson N,
 //! with the same signatures as the stubs in `exercises/src/`.
 
 pub mod lesson01;

@@ -1,5 +1,5 @@
 //! The bounded "fuzz" runs: proptest over generated and mutated inputs,
-//! seeded from the corpus in `tests/corpus/<parser>/` (see its README).
+//! seeded from the corpus in `tests/corpus/lessonNN_<parser>/` (see its README).
 //!
 //! `cargo fuzz` needs a nightly toolchain; these runs need none. Each
 //! fuzz test tries `FUZZ_CASES` inputs (default [`DEFAULT_CASES`]) from
