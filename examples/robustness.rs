@@ -24,7 +24,7 @@ use lessons::lesson04::log::Log;
 use lessons::lesson04::server::{self as lesson04, Server};
 use lessons::robustness::process::ServerChild;
 use lessons::robustness::server_faults::{self, Lesson, Report};
-use lessons::robustness::{Outcome, client_faults, table};
+use lessons::robustness::{CaseOutcome, client_faults, table};
 
 const SERVE_LESSON03: &str = "--serve-lesson03";
 const SERVE_LESSON04: &str = "--serve-lesson04";
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     }
     let started = Instant::now();
     println!("# How robust are these lessons?\n");
-    let mut all: Vec<Outcome> = Vec::new();
+    let mut all: Vec<CaseOutcome> = Vec::new();
     let mut passed = true;
     for (lesson, flag, title) in [
         (Lesson::Lesson03, SERVE_LESSON03, "lesson03's server"),

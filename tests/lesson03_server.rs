@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use lessons::lesson03::server::{
-    BACKLOG, Config, Log, Threads, accept_loop, listen, serve,
+    BACKLOG, Config, Logger, Threads, accept_loop, listen, serve,
 };
 use server::{TIMEOUT, connect, conversation, expected, receive};
 
@@ -25,7 +25,7 @@ fn start(threads: Threads) -> (SocketAddr, Lines) {
     let addr = listener.local_addr().expect("address");
     let lines: Lines = Arc::default();
     let sink = Arc::clone(&lines);
-    let log: Log = Arc::new(move |line: &str| {
+    let log: Logger = Arc::new(move |line: &str| {
         let mut lines = sink.lock().unwrap_or_else(PoisonError::into_inner);
         lines.push(line.to_string());
     });
@@ -126,7 +126,7 @@ fn a_panicking_handler_does_not_take_the_server_down() {
         // first (this protocol's framing is one read per message).
         let _ = stream.write_all(format!("ok {turn}").as_bytes());
     };
-    let quiet: Log = Arc::new(|_: &str| {});
+    let quiet: Logger = Arc::new(|_: &str| {});
     thread::spawn(move || accept_loop(listener, quiet, handler));
 
     for turn in 0..6 {
@@ -148,7 +148,7 @@ mod generated {
     use std::io::{self, Read, Write};
     use std::time::Duration;
 
-    use lessons::lesson03::connection::{Ending, converse};
+    use lessons::lesson03::connection::{ConversationEnd, converse};
     use lessons::lesson03::protocol::{BUFFER_SIZE, WELCOME};
     use proptest::prelude::*;
 
@@ -195,9 +195,9 @@ mod generated {
             prop_assert!(stream.1.starts_with(WELCOME));
             let too_long = chunks.iter().any(|c| c.len() >= BUFFER_SIZE);
             match ending {
-                Ok(Ending::TooLong) => prop_assert!(too_long),
-                Ok(Ending::Closed) => prop_assert!(stream.0.is_empty()),
-                Ok(Ending::Exit) => {}
+                Ok(ConversationEnd::TooLong) => prop_assert!(too_long),
+                Ok(ConversationEnd::Closed) => prop_assert!(stream.0.is_empty()),
+                Ok(ConversationEnd::Exit) => {}
                 Err(error) => prop_assert!(false, "error {error}"),
             }
         }

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 /// What the whole run measured.
-pub struct Outcome {
+pub struct LoadResult {
     /// Each message, from sending it to reading the reply.
     pub round_trips: Vec<Duration>,
     /// Each client, from the start until its welcome.
@@ -38,10 +38,10 @@ pub struct Outcome {
     pub failed: usize,
 }
 
-impl Outcome {
+impl LoadResult {
     /// Nothing measured yet.
-    pub fn empty() -> Outcome {
-        Outcome {
+    pub fn empty() -> LoadResult {
+        LoadResult {
             round_trips: Vec::new(),
             welcomes: Vec::new(),
             conversations: Vec::new(),
@@ -51,7 +51,7 @@ impl Outcome {
     }
 
     /// Adds what another group of clients, run at the same time, measured.
-    fn merge(&mut self, other: Outcome) {
+    fn merge(&mut self, other: LoadResult) {
         self.round_trips.extend(other.round_trips);
         self.welcomes.extend(other.welcomes);
         self.conversations.extend(other.conversations);
@@ -197,11 +197,11 @@ pub fn run(
     messages: usize,
     threads: usize,
     limit: Duration,
-) -> io::Result<Outcome> {
+) -> io::Result<LoadResult> {
     let threads = threads.clamp(1, clients.max(1));
     let started = Instant::now();
     let deadline = started + limit;
-    let groups: Vec<io::Result<Outcome>> = std::thread::scope(|scope| {
+    let groups: Vec<io::Result<LoadResult>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 // Thread t drives clients t, t + threads, t + 2 * threads...
@@ -218,7 +218,7 @@ pub fn run(
             })
             .collect()
     });
-    let mut outcome = Outcome::empty();
+    let mut outcome = LoadResult::empty();
     for group in groups {
         outcome.merge(group?);
     }
@@ -233,10 +233,10 @@ fn drive(
     messages: usize,
     started: Instant,
     deadline: Instant,
-) -> io::Result<Outcome> {
+) -> io::Result<LoadResult> {
     let end = if newlines { "\n" } else { "" };
     let epoll = Epoll::new()?;
-    let mut outcome = Outcome::empty();
+    let mut outcome = LoadResult::empty();
     let mut live: HashMap<usize, Client> = HashMap::with_capacity(ids.len());
     for &id in ids {
         match start_connect(addr) {
@@ -300,7 +300,7 @@ fn step(
     messages: usize,
     end: &str,
     started: Instant,
-    outcome: &mut Outcome,
+    outcome: &mut LoadResult,
 ) -> io::Result<bool> {
     let now = Instant::now();
     if client.sent == 0 {

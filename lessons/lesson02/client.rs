@@ -266,7 +266,7 @@ pub fn connect(
 /// turned into a [`FetchError`]. `Ok(0)` means the peer closed. No read
 /// starts after the deadline, so a server that keeps the bytes coming,
 /// just slowly enough, cannot keep us for more than about `max_time`.
-pub fn read_some(
+pub fn read_before_deadline(
     conn: &mut impl Read,
     buf: &mut [u8],
     during: &'static str,
@@ -318,7 +318,12 @@ pub fn read_head(
     let mut piece = [0u8; 8192];
     loop {
         let searched = received.len();
-        let n = read_some(conn, &mut piece, "the response head", limits)?;
+        let n = read_before_deadline(
+            conn,
+            &mut piece,
+            "the response head",
+            limits,
+        )?;
         if n == 0 {
             return Err(FetchError::ClosedBeforeHeadEnd {
                 received: received.len(),
@@ -367,7 +372,12 @@ pub fn read_body(
             let mut got = first.len() as u64;
             while got < length {
                 let want = buf.len().min((length - got) as usize);
-                let n = read_some(conn, &mut buf[..want], "the body", limits)?;
+                let n = read_before_deadline(
+                    conn,
+                    &mut buf[..want],
+                    "the body",
+                    limits,
+                )?;
                 if n == 0 {
                     let expected = length;
                     return Err(BodyError::TooShort { expected, got }.into());
@@ -381,7 +391,8 @@ pub fn read_body(
             let mut decoder = ChunkedDecoder::new(limits.max_body);
             decoder.feed(start, out)?;
             while !decoder.is_done() {
-                let n = read_some(conn, &mut buf, "the body", limits)?;
+                let n =
+                    read_before_deadline(conn, &mut buf, "the body", limits)?;
                 if n == 0 {
                     let got = decoder.written();
                     return Err(BodyError::ClosedMidChunk { got }.into());
@@ -398,7 +409,8 @@ pub fn read_body(
                     let limit = limits.max_body;
                     return Err(BodyError::TooLarge { limit }.into());
                 }
-                let n = read_some(conn, &mut buf, "the body", limits)?;
+                let n =
+                    read_before_deadline(conn, &mut buf, "the body", limits)?;
                 if n == 0 {
                     return Ok(got);
                 }

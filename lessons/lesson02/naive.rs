@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use super::body::BodyError;
 use super::client::{
-    FetchError, Fetched, Options, read_some, save_atomic, show_lines,
+    FetchError, Fetched, Options, read_before_deadline, save_atomic, show_lines,
 };
 use super::head::{HEAD_END, find_head_end};
 
@@ -28,7 +28,7 @@ pub fn read_to_close(
     let mut data = Vec::new();
     let mut piece = [0u8; NAIVE_READ];
     loop {
-        let n = read_some(conn, &mut piece, "the response", limits)?;
+        let n = read_before_deadline(conn, &mut piece, "the response", limits)?;
         if n == 0 {
             return Ok(data);
         }

@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::protocol::BUFFER_SIZE;
-use super::server::{Config, Log, listen, serve_threaded};
+use super::server::{Config, Logger, listen, serve_threaded};
 
 /// No client waits longer than this for its welcome.
 pub const LIMIT: Duration = Duration::from_secs(30);
@@ -31,7 +31,7 @@ pub struct BurstReport {
 }
 
 /// How one client of the burst fared.
-enum Outcome {
+enum Arrival {
     Served(Duration),
     NoWelcome,
     Failed,
@@ -41,7 +41,7 @@ enum Outcome {
 pub fn start_server(backlog: i32) -> io::Result<SocketAddr> {
     let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), backlog)?;
     let addr = listener.local_addr()?;
-    let quiet: Log = Arc::new(|_: &str| {});
+    let quiet: Logger = Arc::new(|_: &str| {});
     let config = Config {
         log: quiet,
         ..Config::default()
@@ -69,9 +69,9 @@ pub fn burst(addr: SocketAddr, clients: usize) -> BurstReport {
     let mut no_welcome = 0;
     for handle in handles.into_iter().flatten() {
         match handle.join() {
-            Ok(Outcome::Served(time)) => times.push(time),
-            Ok(Outcome::NoWelcome) => no_welcome += 1,
-            Ok(Outcome::Failed) | Err(_) => {}
+            Ok(Arrival::Served(time)) => times.push(time),
+            Ok(Arrival::NoWelcome) => no_welcome += 1,
+            Ok(Arrival::Failed) | Err(_) => {}
         }
     }
     let second = Duration::from_secs(1);
@@ -84,10 +84,10 @@ pub fn burst(addr: SocketAddr, clients: usize) -> BurstReport {
     }
 }
 
-fn one_client(addr: SocketAddr) -> Outcome {
+fn one_client(addr: SocketAddr) -> Arrival {
     let started = Instant::now();
     let Ok(mut stream) = TcpStream::connect_timeout(&addr, LIMIT) else {
-        return Outcome::Failed;
+        return Arrival::Failed;
     };
     let left = LIMIT.saturating_sub(started.elapsed());
     let timeouts = stream
@@ -95,13 +95,13 @@ fn one_client(addr: SocketAddr) -> Outcome {
         .and_then(|()| stream.set_write_timeout(Some(LIMIT)));
     let mut buffer = [0u8; BUFFER_SIZE];
     match timeouts.and_then(|()| stream.read(&mut buffer)) {
-        Ok(0) => return Outcome::Failed,
+        Ok(0) => return Arrival::Failed,
         Ok(_) => {}
-        Err(_) => return Outcome::NoWelcome,
+        Err(_) => return Arrival::NoWelcome,
     }
     match name_and_reply(&mut stream, &mut buffer) {
-        Ok(()) => Outcome::Served(started.elapsed()),
-        Err(_) => Outcome::Failed,
+        Ok(()) => Arrival::Served(started.elapsed()),
+        Err(_) => Arrival::Failed,
     }
 }
 

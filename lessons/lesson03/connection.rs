@@ -15,7 +15,7 @@ use super::protocol::{
 /// How a conversation ended, when it ended the way the protocol allows.
 /// (Timeouts and resets come back as an `io::Error` instead.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub enum ConversationEnd {
     /// The client sent `exit`.
     Exit,
     /// The client closed its side: `read` returned 0 bytes.
@@ -33,22 +33,22 @@ pub fn converse<S: Read + Write>(
     stream: &mut S,
     pause: Duration,
     log: &dyn Fn(&str),
-) -> io::Result<Ending> {
+) -> io::Result<ConversationEnd> {
     stream.write_all(WELCOME)?;
     // One buffer for the whole conversation: a client cannot make us
     // allocate more than this, however much it sends.
     let mut buffer = [0u8; BUFFER_SIZE];
     loop {
-        let n = read_some(stream, &mut buffer)?;
+        let n = read_retrying(stream, &mut buffer)?;
         if n == 0 {
-            return Ok(Ending::Closed);
+            return Ok(ConversationEnd::Closed);
         }
         if !pause.is_zero() {
             thread::sleep(pause); // pretend answering takes work
         }
         let bytes = &buffer[..n];
         match classify(bytes) {
-            Message::Exit => return Ok(Ending::Exit),
+            Message::Exit => return Ok(ConversationEnd::Exit),
             Message::Name { name, newline } => {
                 stream.write_all(reply(name, newline).as_bytes())?;
             }
@@ -59,7 +59,7 @@ pub fn converse<S: Read + Write>(
             }
             Message::TooLong => {
                 stream.write_all(TOO_LONG_REPLY.as_bytes())?;
-                return Ok(Ending::TooLong);
+                return Ok(ConversationEnd::TooLong);
             }
         }
     }
@@ -67,7 +67,10 @@ pub fn converse<S: Read + Write>(
 // ANCHOR_END: converse
 
 /// One `read`, retried if a signal interrupted it before any byte came.
-fn read_some<R: Read>(reader: &mut R, buffer: &mut [u8]) -> io::Result<usize> {
+fn read_retrying<R: Read>(
+    reader: &mut R,
+    buffer: &mut [u8],
+) -> io::Result<usize> {
     loop {
         match reader.read(buffer) {
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -126,7 +129,7 @@ mod tests {
         }
     }
 
-    fn run(chunks: &[&[u8]]) -> (Ending, String, Vec<String>) {
+    fn run(chunks: &[&[u8]]) -> (ConversationEnd, String, Vec<String>) {
         let mut script = Script {
             chunks: chunks.iter().map(|c| c.to_vec()).collect(),
             written: Vec::new(),
@@ -142,7 +145,7 @@ mod tests {
     fn the_tutorial_session() {
         let (ending, written, log) =
             run(&[b"Michael", b"Tracy", b"Sarah", b"exit"]);
-        assert_eq!(ending, Ending::Exit);
+        assert_eq!(ending, ConversationEnd::Exit);
         assert_eq!(
             written,
             "Welcome!Hello, Michael!Hello, Tracy!Hello, Sarah!"
@@ -153,7 +156,7 @@ mod tests {
     #[test]
     fn netcat_lines_closed_stream_and_bad_bytes() {
         let (ending, written, log) = run(&[b"Bob\n", b"\xc3\x28\n"]);
-        assert_eq!(ending, Ending::Closed);
+        assert_eq!(ending, ConversationEnd::Closed);
         assert_eq!(
             written,
             "Welcome!Hello, Bob!\n\
@@ -167,7 +170,7 @@ mod tests {
     #[test]
     fn one_byte_per_read_is_one_message_per_byte() {
         let (ending, written, _) = run(&[b"A", b"n", b"n"]);
-        assert_eq!(ending, Ending::Closed);
+        assert_eq!(ending, ConversationEnd::Closed);
         assert_eq!(written, "Welcome!Hello, A!Hello, n!Hello, n!");
         // A multi-byte character split across reads is not text.
         let li = "李".as_bytes();
@@ -180,7 +183,7 @@ mod tests {
     fn an_oversized_message_ends_the_conversation() {
         let big = vec![b'x'; BUFFER_SIZE];
         let (ending, written, _) = run(&[&big, b"Alice"]);
-        assert_eq!(ending, Ending::TooLong);
+        assert_eq!(ending, ConversationEnd::TooLong);
         assert_eq!(written, format!("Welcome!{TOO_LONG_REPLY}"));
     }
 
@@ -209,7 +212,7 @@ mod tests {
         let mut cursor = Cursor::new(Vec::new());
         assert_eq!(
             converse(&mut cursor, Duration::ZERO, &|_| {}).unwrap(),
-            Ending::Closed
+            ConversationEnd::Closed
         );
     }
 }

@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::protocol::BUFFER_SIZE;
-use super::server::{BACKLOG, Config, Log, Threads, listen, serve};
+use super::server::{BACKLOG, Config, Logger, Threads, listen, serve};
 
 /// How many clients the demo starts at once.
 pub const CLIENTS: usize = 5;
@@ -34,7 +34,7 @@ pub struct Timing {
 pub fn run_demo(threads: Threads, out: &mut dyn Write) -> io::Result<()> {
     let listener = listen((Ipv4Addr::LOCALHOST, 0).into(), BACKLOG)?;
     let addr = listener.local_addr()?;
-    let quiet: Log = Arc::new(|_: &str| {});
+    let quiet: Logger = Arc::new(|_: &str| {});
     let config = Config {
         pause: WORK,
         log: quiet,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::connection::{Ending, converse, describe_error};
+use super::connection::{ConversationEnd, converse, describe_error};
 
 /// The tutorial's port.
 pub const DEFAULT_PORT: u16 = 9999;
@@ -27,12 +27,12 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where the server's log lines go: stdout in the binary, a list in the
 /// tests. Shared by every connection's thread, hence `Send + Sync`.
-pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// A log that prints each line to stdout. Not `println!`, which panics
 /// when stdout is gone (say, piped into `head` that has exited): a
 /// lost log line must not take a connection, or the server, down.
-pub fn stdout_log() -> Log {
+pub fn stdout_log() -> Logger {
     Arc::new(|line: &str| {
         let _ = writeln!(io::stdout().lock(), "{line}");
     })
@@ -56,7 +56,7 @@ pub struct Config {
     /// Close a connection after this long without a message.
     pub idle_timeout: Duration,
     /// Where the log lines go.
-    pub log: Log,
+    pub log: Logger,
 }
 
 impl Default for Config {
@@ -119,7 +119,7 @@ pub fn serve_one_at_a_time(listener: TcpListener, config: Config) -> ! {
 // ANCHOR: accept_loop
 /// Accepts connections forever and hands each to `handler` on a thread
 /// of its own.
-pub fn accept_loop<H>(listener: TcpListener, log: Log, handler: H) -> !
+pub fn accept_loop<H>(listener: TcpListener, log: Logger, handler: H) -> !
 where
     H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
 {
@@ -133,7 +133,7 @@ where
 
 /// Waits for the next connection. `accept` gives us a *new* socket for
 /// it; `listener` goes on listening.
-fn accept(listener: &TcpListener, log: &Log) -> (TcpStream, SocketAddr) {
+fn accept(listener: &TcpListener, log: &Logger) -> (TcpStream, SocketAddr) {
     loop {
         match listener.accept() {
             Ok(accepted) => return accepted,
@@ -152,8 +152,12 @@ fn accept(listener: &TcpListener, log: &Log) -> (TcpStream, SocketAddr) {
 /// Starts a thread for one connection. `move` gives the thread its own
 /// `stream` and its own handle on the shared handler. If the thread
 /// panics, only that thread ends: the accept loop never joins it.
-fn hand_off<H>(handler: &Arc<H>, stream: TcpStream, peer: SocketAddr, log: &Log)
-where
+fn hand_off<H>(
+    handler: &Arc<H>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    log: &Logger,
+) where
     H: Fn(TcpStream, SocketAddr) + Send + Sync + 'static,
 {
     let handler = Arc::clone(handler);
@@ -184,8 +188,8 @@ pub fn handle(mut stream: TcpStream, peer: SocketAddr, config: &Config) {
         converse(&mut stream, config.pause, &note)
     });
     let how = match result {
-        Ok(Ending::Exit | Ending::Closed) => String::new(),
-        Ok(Ending::TooLong) => {
+        Ok(ConversationEnd::Exit | ConversationEnd::Closed) => String::new(),
+        Ok(ConversationEnd::TooLong) => {
             discard_rest(&mut stream);
             ": message too long".to_string()
         }

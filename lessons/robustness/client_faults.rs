@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::Outcome;
+use super::CaseOutcome;
 use super::scripted::{Script, serve_once};
 
 /// The body limit the battery gives the client (`--max-body`).
@@ -149,13 +149,13 @@ pub fn cases() -> Vec<Case> {
 /// Runs every case. `client(url, output)` runs the client once with
 /// `--timeout TIMEOUT_SECS --max-time MAX_TIME_SECS --max-body MAX_BODY
 /// -o output`.
-pub fn run(client: &dyn Fn(&str, &Path) -> ClientRun) -> Vec<Outcome> {
+pub fn run(client: &dyn Fn(&str, &Path) -> ClientRun) -> Vec<CaseOutcome> {
     cases()
         .into_iter()
         .map(|case| {
             let start = Instant::now();
             let result = run_case(&case, client);
-            Outcome::new(case.name, 1, result, start.elapsed())
+            CaseOutcome::new(case.name, 1, result, start.elapsed())
         })
         .collect()
 }

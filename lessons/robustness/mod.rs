@@ -22,7 +22,7 @@ use std::time::Duration;
 
 /// One case of a battery and how it went.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct CaseOutcome {
     /// What the peer did, in a few words.
     pub case: String,
     /// Connections (or runs) this case made.
@@ -34,7 +34,7 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-impl Outcome {
+impl CaseOutcome {
     pub fn new(
         case: &str,
         tried: usize,
@@ -43,7 +43,7 @@ impl Outcome {
     ) -> Self {
         let survived = result.is_ok();
         let detail = result.unwrap_or_else(|why| format!("FAILED: {why}"));
-        Outcome {
+        CaseOutcome {
             case: case.to_string(),
             tried,
             survived,
@@ -54,7 +54,7 @@ impl Outcome {
 }
 
 /// A Markdown table of outcomes: case, tried, survived, time, detail.
-pub fn table(outcomes: &[Outcome]) -> String {
+pub fn table(outcomes: &[CaseOutcome]) -> String {
     let mut text =
         String::from("| Case | Tried | Survived | Time | What happened |\n");
     text.push_str("|---|---:|:---:|---:|---|\n");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use socket2::SockRef;
 
-use super::Outcome;
+use super::CaseOutcome;
 use crate::lesson03::protocol as lesson03;
 use crate::lesson04::ending::Ending;
 use crate::lesson04::lines::MAX_LINE;
@@ -97,7 +97,7 @@ pub const SLOW_PACE: Duration = Duration::from_millis(100);
 /// The whole battery's result.
 #[derive(Debug)]
 pub struct Report {
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<CaseOutcome>,
     /// Conversations the well-behaved client had during the battery, and
     /// how many of them got exactly the right replies.
     pub good_tried: usize,
@@ -157,7 +157,7 @@ pub fn run(lesson: Lesson, addr: SocketAddr, pid: u32) -> Report {
                 .map_err(|e| format!("afterwards, a good client: {e}"))?;
             Ok(detail)
         });
-        outcomes.push(Outcome::new(name, tried, result, start.elapsed()));
+        outcomes.push(CaseOutcome::new(name, tried, result, start.elapsed()));
     }
 
     stop.store(true, Ordering::SeqCst);

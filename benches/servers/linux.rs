@@ -1,30 +1,9 @@
-//! `cargo bench --bench servers`: lesson03's server under load, beside
-//! the tutorial's Python server and a server that takes one connection
-//! at a time.
-//!
-//! 1. Bursts: N clients connect at the same instant; how many waited
-//!    more than a second (a SYN retransmission), and how many were never
-//!    welcomed? For lesson03's backlog (1024), std's (128) and the
-//!    tutorial's `listen(5)`.
-//! 2. Load: C clients at once, each sending M names one after another
-//!    and waiting for each reply: messages per second, the latency of one
-//!    message (send to reply) at the median and the 99th percentile, and
-//!    where the time goes (messages in flight, CPU per message of the
-//!    server and of the clients). The clients are driven twice: by two
-//!    threads with epoll (`servers/evented.rs`), then by a blocking
-//!    thread per client.
-//! 3. With `--write-svg`: messages per second against the number of
-//!    clients, drawn into `book/diagrams/throughput.svg`.
-//!
-//! Everything runs on 127.0.0.1 with servers on port 0; every socket has
-//! timeouts and every loop a bound. `--quick` (or WORKBOOK_BENCH_QUICK=1)
-//! runs fewer and smaller rounds; `--section bursts|load|plot` runs one
-//! part, and `--only TEXT` keeps the servers whose name contains TEXT.
+//! Everything the servers benchmark does (see `main.rs`). Linux only: the
+//! load generator waits on sockets with epoll, and the CPU figures come
+//! from /proc.
 
-#[path = "common/mod.rs"]
-mod common;
-#[path = "servers/evented.rs"]
-mod evented;
+use super::common;
+use super::evented;
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -40,10 +19,10 @@ use common::{
 };
 use lessons::lesson03::server::serve_threaded;
 use lessons::lesson03::server::{
-    BACKLOG, Config, Log, listen, serve_one_at_a_time,
+    BACKLOG, Config, Logger, listen, serve_one_at_a_time,
 };
 use lessons::lesson04;
-use lessons::lesson04::log::Log as Log4;
+use lessons::lesson04::log::Log;
 
 /// No client of the load test waits longer than this for anything.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -76,7 +55,7 @@ impl Drop for Server {
 }
 
 fn quiet_config() -> Config {
-    let quiet: Log = Arc::new(|_: &str| {});
+    let quiet: Logger = Arc::new(|_: &str| {});
     Config {
         log: quiet,
         ..Config::default()
@@ -188,7 +167,7 @@ fn lesson04_in_process() -> io::Result<Server> {
     let server = lesson04::server::Server::bind(
         localhost(),
         Default::default(),
-        Log4::silent(),
+        Log::silent(),
     )?;
     let addr = server.local_addr();
     let backlog = lesson04::server::BACKLOG;
@@ -427,7 +406,7 @@ fn load(
     };
     let cpu_after = pid.and_then(cpu_time);
     let clients_cpu = evented::process_cpu_time() - clients_before;
-    let evented::Outcome {
+    let evented::LoadResult {
         mut round_trips,
         mut welcomes,
         mut conversations,
@@ -437,10 +416,10 @@ fn load(
         Ok(outcome) => outcome,
         Err(error) => {
             println!("note: the load generator failed: {error}");
-            evented::Outcome {
+            evented::LoadResult {
                 wall: Duration::from_secs(1),
                 failed: clients,
-                ..evented::Outcome::empty()
+                ..evented::LoadResult::empty()
             }
         }
     };
@@ -470,14 +449,14 @@ fn threaded_load(
     server: &Server,
     clients: usize,
     messages: usize,
-) -> io::Result<evented::Outcome> {
+) -> io::Result<evented::LoadResult> {
     let (addr, newlines) = (server.addr, server.newlines);
     let (results, wall) = all_at_once(clients, move |id| {
         conversation(addr, newlines, id, messages)
     });
-    let mut outcome = evented::Outcome {
+    let mut outcome = evented::LoadResult {
         wall,
-        ..evented::Outcome::empty()
+        ..evented::LoadResult::empty()
     };
     for result in results {
         match result {
@@ -803,7 +782,7 @@ fn wanted(name: &str) -> bool {
     }
 }
 
-fn main() {
+pub fn main() {
     if common::flag(ONE_AT_A_TIME) {
         if let Err(error) = one_at_a_time_server() {
             eprintln!("one-at-a-time server: {error}");
