@@ -11,7 +11,9 @@ pub const MSS: usize = 1460;
 /// header (20), Ethernet header (14) and the Ethernet checksum (4).
 pub const OVERHEAD_PER_FRAME: usize = 20 + 20 + 14 + 4;
 
-/// Exercise 1.1: how many bytes cross the Ethernet link when an application
+/// Exercise 1.1 ★: Count the bytes a TCP payload costs on an Ethernet link.
+///
+/// How many bytes cross the Ethernet link when an application
 /// sends `payload` bytes over TCP/IPv4? Split the data into segments of at
 /// most `MSS` bytes; every segment costs `OVERHEAD_PER_FRAME` more. Sending
 /// nothing costs nothing. (Real links add a preamble and a gap between
@@ -24,7 +26,9 @@ pub fn bytes_on_the_wire(payload: usize) -> usize {
 // ANCHOR_END: bytes_on_the_wire
 
 // ANCHOR: dotted_to_u32
-/// Exercise 1.2: parse dotted-quad text such as `"192.168.0.1"` into its
+/// Exercise 1.2 ★: Parse a dotted quad into a u32.
+///
+/// Parse dotted-quad text such as `"192.168.0.1"` into its
 /// 32-bit value (`3232235521`), first group in the top 8 bits.
 ///
 /// Return `None` for anything `std::net::Ipv4Addr` would refuse: not
@@ -38,7 +42,9 @@ pub fn dotted_to_u32(text: &str) -> Option<u32> {
 // ANCHOR_END: dotted_to_u32
 
 // ANCHOR: u32_to_dotted
-/// Exercise 1.3: the way back: write a 32-bit value as a dotted quad, so
+/// Exercise 1.3 ★: Write a u32 as a dotted quad.
+///
+/// The way back: write a 32-bit value as a dotted quad, so
 /// `3232235521` becomes `"192.168.0.1"`.
 pub fn u32_to_dotted(value: u32) -> String {
     todo!(
@@ -48,7 +54,9 @@ pub fn u32_to_dotted(value: u32) -> String {
 // ANCHOR_END: u32_to_dotted
 
 // ANCHOR: ipv6_short_form
-/// Exercise 1.4: write eight 16-bit groups in the RFC 5952 short form:
+/// Exercise 1.4 ★★: Write an IPv6 address in the RFC 5952 short form.
+///
+/// Write eight 16-bit groups in the RFC 5952 short form:
 /// lowercase hex without leading zeros, and the longest run of two or more
 /// zero groups (the first, on a tie) replaced by `"::"`.
 ///
@@ -60,7 +68,9 @@ pub fn ipv6_short_form(groups: [u16; 8]) -> String {
 // ANCHOR_END: ipv6_short_form
 
 // ANCHOR: same_subnet
-/// Exercise 1.5: are two IPv4 addresses in the same subnet of the given
+/// Exercise 1.5 ★: Tell whether two addresses share a subnet.
+///
+/// Are two IPv4 addresses in the same subnet of the given
 /// prefix length? With prefix 24, `192.168.1.7` and `192.168.1.200` are
 /// (their top 24 bits agree) but `192.168.2.7` is not. Prefix 0 puts every
 /// address in one subnet; prefix 32 only an address with itself.
@@ -85,7 +95,9 @@ pub enum PortBlock {
     Dynamic,
 }
 
-/// Exercise 1.6: which block is `port` in?
+/// Exercise 1.6 ★: Sort a port number into its IANA block.
+///
+/// Which block is `port` in?
 pub fn classify_port(port: u16) -> PortBlock {
     todo!("Exercise 1.6: say which PortBlock port {port} belongs to")
 }

@@ -3,7 +3,9 @@
 //! Check them with: cargo test -p exercises --test lesson02
 
 // ANCHOR: build_request
-/// Exercise 2.1: the bytes of the tutorial's request for `path` on
+/// Exercise 2.1 ★: Build the bytes of a GET request.
+///
+/// The bytes of the tutorial's request for `path` on
 /// `host`: the request line `GET {path} HTTP/1.1`, a `Host: {host}`
 /// header, a `Connection: close` header, and the empty line. Every line
 /// ends with `\r\n`, so `("example.com", "/")` gives
@@ -16,7 +18,9 @@ pub fn build_request(host: &str, path: &str) -> Vec<u8> {
 // ANCHOR_END: build_request
 
 // ANCHOR: find_header_end
-/// Exercise 2.2: where does the head end in `buf`? Return the index just
+/// Exercise 2.2 ★★: Find the end of the head across split reads.
+///
+/// Where does the head end in `buf`? Return the index just
 /// past the first `\r\n\r\n`, or `None` if `buf` has none yet.
 ///
 /// The head arrives over several reads, and you call this after each one
@@ -43,7 +47,9 @@ pub struct StatusLine {
     pub reason: String,
 }
 
-/// Exercise 2.3: parse a status line (without its `\r\n`), such as
+/// Exercise 2.3 ★★: Parse a status line.
+///
+/// Parse a status line (without its `\r\n`), such as
 /// `"HTTP/1.1 404 Not Found"`: the version (`HTTP/1.0` or `HTTP/1.1`),
 /// one space, a status code of exactly three digits, then either nothing
 /// or one space and the reason (which may be empty, and may hold spaces
@@ -56,7 +62,9 @@ pub fn parse_status_line(line: &str) -> Option<StatusLine> {
 // ANCHOR_END: parse_status_line
 
 // ANCHOR: parse_content_length
-/// Exercise 2.4: parse a `Content-Length` value strictly: one or more
+/// Exercise 2.4 ★: Parse a Content-Length value strictly.
+///
+/// Parse a `Content-Length` value strictly: one or more
 /// ASCII digits and nothing else (no sign, no spaces, no `0x`), and it
 /// must fit in a `u64`. `"42"` is 42; `"+42"`, `" 42"` and `"4 2"` are
 /// `None`.
@@ -66,7 +74,9 @@ pub fn parse_content_length(value: &str) -> Option<u64> {
 // ANCHOR_END: parse_content_length
 
 // ANCHOR: chunked_decoder
-/// Exercise 2.5: decode a chunked body as it arrives, in pieces of any
+/// Exercise 2.5 ★★★: Decode a chunked body as it arrives.
+///
+/// Decode a chunked body as it arrives, in pieces of any
 /// size (a piece may end anywhere, even in the middle of a size line).
 ///
 /// A chunked body is a series of chunks, each a size line and data:

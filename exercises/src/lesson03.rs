@@ -8,7 +8,9 @@ use std::sync::atomic::AtomicUsize;
 use std::thread::JoinHandle;
 
 // ANCHOR: reply_to
-/// Exercise 3.1: the server's answer to one message (the bytes of one
+/// Exercise 3.1 ★: Answer one message of the tutorial protocol.
+///
+/// The server's answer to one message (the bytes of one
 /// read), or `None` when the conversation should end.
 ///
 /// - First strip one trailing line end, `"\n"` or `"\r\n"`, if there is
@@ -27,7 +29,9 @@ pub fn reply_to(message: &[u8]) -> Option<String> {
 // ANCHOR_END: reply_to
 
 // ANCHOR: serve_connection
-/// Exercise 3.2: one whole conversation over any stream, socket or not.
+/// Exercise 3.2 ★★: Hold a whole conversation over any Read + Write.
+///
+/// One whole conversation over any stream, socket or not.
 ///
 /// Write `Welcome!`, then repeat: read once into a 1024-byte buffer;
 /// 0 bytes means the client closed, so stop; otherwise pass the bytes
@@ -40,7 +44,9 @@ pub fn serve_connection<S: Read + Write>(stream: &mut S) -> io::Result<usize> {
 // ANCHOR_END: serve_connection
 
 // ANCHOR: spawn_counted
-/// Exercise 3.3: start `work` on a new thread, keeping `active` equal to
+/// Exercise 3.3 ★★: Count running threads, even when one panics.
+///
+/// Start `work` on a new thread, keeping `active` equal to
 /// the number of such threads still running.
 ///
 /// Increment `active` before the thread starts (so the count is right
@@ -56,7 +62,9 @@ where
 // ANCHOR_END: spawn_counted
 
 // ANCHOR: port_from_args
-/// Exercise 3.4: the port to listen on, from command-line arguments.
+/// Exercise 3.4 ★: Read the port from the command line.
+///
+/// The port to listen on, from command-line arguments.
 ///
 /// `--port N` or `--port=N` sets it; without either, the port is 9999.
 /// N must be plain decimal digits for a number from 0 to 65535. Return

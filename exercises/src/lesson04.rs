@@ -18,7 +18,9 @@ pub enum LineRead {
     End,
 }
 
-/// Exercise 4.1: read the next line from `reader`, at most `max_len`
+/// Exercise 4.1 ★★: Read one line, with a length limit.
+///
+/// Read the next line from `reader`, at most `max_len`
 /// bytes long (not counting the line ending).
 ///
 /// - Bytes up to a `\n` are one line: return them without the `\n`, and
@@ -63,14 +65,18 @@ pub enum ReadOutcome {
     Failed,
 }
 
-/// Exercise 4.2: classify the result of a `read` on a TCP socket.
+/// Exercise 4.2 ★: Say what a read result means for a conversation.
+///
+/// Classify the result of a `read` on a TCP socket.
 pub fn classify_read(result: &io::Result<usize>) -> ReadOutcome {
     todo!("Exercise 4.2: classify the read result {result:?}")
 }
 // ANCHOR_END: classify_read
 
 // ANCHOR: wake_accept
-/// Exercise 4.3: wake up a thread blocked in `accept` on a listener
+/// Exercise 4.3 ★★: Wake a thread blocked in accept.
+///
+/// Wake up a thread blocked in `accept` on a listener
 /// bound to `listening_on`, by connecting to it (then closing at once).
 ///
 /// A listener bound to every interface (`0.0.0.0` or `::`) is reached
@@ -84,7 +90,9 @@ pub fn wake_accept(listening_on: SocketAddr) -> io::Result<SocketAddr> {
 // ANCHOR_END: wake_accept
 
 // ANCHOR: accept_until_stopped
-/// Exercise 4.4: accept connections on `listener` and hand each one to
+/// Exercise 4.4 ★★: Accept connections until asked to stop.
+///
+/// Accept connections on `listener` and hand each one to
 /// `serve`, until `stop` is set; then return how many were served.
 ///
 /// Check `stop` each time `accept` returns: the connection that woke you
@@ -103,7 +111,9 @@ pub fn accept_until_stopped(
 // ANCHOR_END: accept_until_stopped
 
 // ANCHOR: framer
-/// Exercise 4.5: cut a byte stream into `\n`-terminated messages, however
+/// Exercise 4.5 ★★★: Cut a byte stream into newline-ended messages.
+///
+/// Cut a byte stream into `\n`-terminated messages, however
 /// the bytes are split into pieces.
 ///
 /// `push` takes the next piece of the stream and returns the messages it
