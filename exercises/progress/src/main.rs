@@ -165,11 +165,25 @@ fn watch(package: &str) -> ExitCode {
         }
         println!("\nWatching exercises/src/ for changes; Ctrl+C to stop.");
         // Wait for a save, then let a burst of events settle.
-        if events.recv().is_err() {
-            return ExitCode::FAILURE;
+        loop {
+            match events.recv() {
+                Ok(Ok(event)) if is_a_save(&event) => break,
+                Ok(_) => continue,
+                Err(_) => return ExitCode::FAILURE,
+            }
         }
         while events.recv_timeout(Duration::from_millis(100)).is_ok() {}
     }
+}
+
+/// A file under watch was written, created or removed (not just read,
+/// as `cargo test` itself reads them).
+fn is_a_save(event: &notify::Event) -> bool {
+    use notify::EventKind;
+    matches!(
+        event.kind,
+        EventKind::Modify(_) | EventKind::Create(_) | EventKind::Remove(_)
+    )
 }
 
 #[cfg(test)]
