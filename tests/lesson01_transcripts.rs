@@ -56,24 +56,40 @@ fn invalid() {
     );
 }
 
-/// A command-line argument need not be UTF-8 at all on Unix.
+/// A command-line argument need not be UTF-8 at all on Unix: a usage
+/// mistake like any other (one line, a pointer to --help, status 2).
 #[cfg(unix)]
 #[test]
 fn non_utf8_argument() {
     use std::ffi::OsStr;
+    use std::io::Read;
     use std::os::unix::ffi::OsStrExt;
-    use std::process::Command;
+    use std::process::{Command, Stdio};
 
-    let output = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .arg(OsStr::from_bytes(b"192.168.0.\xff"))
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run lesson01");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("error: \"192.168.0.\\xFF\" is not UTF-8 text"),
-        "{stderr}"
+    let mut pipe = child.stderr.take().expect("stderr is piped");
+    // Two short lines fit in the pipe: waiting first cannot block it.
+    let status = common::wait_bounded(child, common::RUN_LIMIT);
+    let mut stderr = String::new();
+    pipe.read_to_string(&mut stderr).expect("read stderr");
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: argument \"192.168.0.\\xFF\" is not UTF-8 text\n\
+         help: cargo run --bin lesson01 -- --help\n"
     );
+}
+
+/// Options are checked as in every lesson: an unknown one is a mistake.
+#[test]
+fn usage_errors() {
+    common::assert_usage_errors(BIN, &[&["--verbose"], &["::1", "-x"]]);
 }
 
 /// An error is one short line, even for an argument of 100 KB.

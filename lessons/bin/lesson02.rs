@@ -8,35 +8,27 @@
 //! line, starts the built-in server if needed, and prints.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use lessons::cli::text_args;
-use lessons::lesson02::cli::{Command, Source, USAGE, parse_args};
+use lessons::cli;
+use lessons::lesson02::cli::{Fetch, PROGRAM, Source, parse};
 use lessons::lesson02::client::{Fetched, fetch};
 use lessons::lesson02::request::show_bytes;
 use lessons::lesson02::server;
 use lessons::lesson02::url::parse_target;
+use lessons::output::{say, warn};
 
 fn main() -> ExitCode {
-    let args = match text_args() {
-        Ok(args) => args,
-        Err(message) => return usage_error(&message),
-    };
-    let (source, options) = match parse_args(&args) {
-        Ok(Command::Help) => {
-            say(USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Fetch { source, options }) => (source, options),
-        Err(message) => return usage_error(&message),
-    };
+    let Fetch { source, options } = cli::read(&PROGRAM, parse);
     let url = match source {
         Source::Url(url) => url,
         Source::Local(path) => match server::start() {
             Ok(addr) => {
-                say(&format!("Started the built-in HTTP server on {addr}."));
+                say(format_args!(
+                    "Started the built-in HTTP server on {addr}."
+                ));
                 format!("http://{addr}{path}")
             }
             Err(error) => {
@@ -48,8 +40,8 @@ fn main() -> ExitCode {
         Ok(target) => target,
         Err(error) => return failure(&error.to_string()),
     };
-    say(&format!("Fetching {}", target.url()));
-    match fetch(&target, &options, &mut |line| say(line)) {
+    say(format_args!("Fetching {}", target.url()));
+    match fetch(&target, &options, &mut |line: &str| say(line)) {
         Ok(fetched) => {
             report(&fetched);
             ExitCode::SUCCESS
@@ -62,16 +54,16 @@ fn main() -> ExitCode {
 fn report(fetched: &Fetched) {
     let path = &fetched.path;
     let full = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-    say(&format!(
+    say(format_args!(
         "\nSaved the body, {} bytes, to {}",
         fetched.body_bytes,
         path.display()
     ));
-    say(&format!("  ({})", full.display()));
+    say(format_args!("  ({})", full.display()));
     if let Some(head) = &fetched.head
         && !(200..300).contains(&head.status.code)
     {
-        say(&format!(
+        say(format_args!(
             "  note: status {}: the file holds the server's error page",
             head.status.code
         ));
@@ -79,7 +71,7 @@ fn report(fetched: &Fetched) {
     if fetched.body_bytes > 0 {
         say("The file begins:");
         for line in first_lines(path) {
-            say(&format!("  {line}"));
+            say(format_args!("  {line}"));
         }
     }
 }
@@ -116,22 +108,7 @@ fn hex_dump(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
-/// Prints a line. If nobody reads our output any more (`| head`), the
-/// fetch still goes on: a closed pipe is no reason to panic.
-fn say(line: &str) {
-    let _ = writeln!(io::stdout(), "{line}");
-}
-
-fn shout(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
-}
-
 fn failure(message: &str) -> ExitCode {
-    shout(&format!("error: {message}"));
+    warn(format_args!("error: {message}"));
     ExitCode::FAILURE
-}
-
-fn usage_error(message: &str) -> ExitCode {
-    shout(&format!("error: {message}"));
-    ExitCode::from(2)
 }

@@ -8,6 +8,7 @@
 //! Every function here is cross-checked in `tests/lesson01_*.rs` against
 //! `std::net`, which is what real programs use.
 
+pub mod cli;
 pub mod explain;
 pub mod ipv4;
 pub mod ipv6;

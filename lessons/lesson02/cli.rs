@@ -1,9 +1,14 @@
 //! The command line of `lesson02`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use super::client::Options;
+use crate::cli::{Arg, Args, Program, number, quote, seconds};
+
+pub const PROGRAM: Program = Program {
+    name: "lesson02",
+    usage: USAGE,
+};
 
 pub const USAGE: &str = "\
 usage: cargo run --bin lesson02 -- [URL | --local PATH] [OPTIONS]
@@ -42,106 +47,83 @@ pub enum Source {
     Url(String),
 }
 
-/// A parsed command line.
+/// A parsed command line: where to fetch from, and how.
 #[derive(Debug, Clone)]
-pub enum Command {
-    Help,
-    Fetch { source: Source, options: Options },
+pub struct Fetch {
+    pub source: Source,
+    pub options: Options,
 }
 
-/// Reads the arguments (without the program name).
-pub fn parse_args(args: &[String]) -> Result<Command, String> {
+/// Reads the arguments after the program's name.
+pub fn parse(args: &mut Args) -> Result<Fetch, String> {
     let mut source = None;
     let mut options = Options::default();
-    let mut args = args.iter();
     let mut set_source = |new: Source| match source.replace(new) {
         None => Ok(()),
         Some(_) => {
             Err("give one URL or one --local PATH, not more".to_string())
         }
     };
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value; see --help"))
+    while let Some(arg) = args.next_arg()? {
+        let option = match &arg {
+            Arg::Word(url) => {
+                set_source(Source::Url(url.clone()))?;
+                continue;
+            }
+            Arg::Option(option) => option.as_str(),
         };
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
+        match option {
             "--naive" => options.naive = true,
             "-o" | "--output" => {
-                options.output = Some(PathBuf::from(value(arg)?))
+                options.output = Some(PathBuf::from(args.value(option)?));
             }
             "--local" => {
-                let path = value(arg)?;
+                let path = args.value(option)?;
                 if !path.starts_with('/') || path.bytes().any(|b| b <= b' ') {
                     return Err(format!(
-                        "--local takes a path such as /chunked, not {path:?}"
+                        "--local takes a path such as /chunked, not {}",
+                        quote(&path)
                     ));
                 }
                 set_source(Source::Local(path))?;
             }
             "--timeout" => {
-                let text = value(arg)?;
-                let secs = text
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| (1..=3600).contains(s))
-                    .ok_or_else(|| {
-                        format!("--timeout takes whole seconds, 1 to 3600, not {text:?}")
-                    })?;
-                options.limits.timeout = Duration::from_secs(secs);
+                let text = args.value(option)?;
+                options.limits.timeout = seconds(option, &text, 3600)?;
             }
             "--max-time" => {
-                let text = value(arg)?;
-                let secs = text
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| (1..=86400).contains(s))
-                    .ok_or_else(|| {
-                        format!("--max-time takes whole seconds, 1 to 86400, not {text:?}")
-                    })?;
-                options.limits.max_time = Duration::from_secs(secs);
+                let text = args.value(option)?;
+                options.limits.max_time = seconds(option, &text, 86_400)?;
             }
             "--max-body" => {
-                let text = value(arg)?;
-                options.limits.max_body = parse_max_body(&text)?;
+                let text = args.value(option)?;
+                let range = 0..=MAX_BODY;
+                options.limits.max_body =
+                    number(option, &text, range, "a number of bytes")?;
             }
-            flag if flag.starts_with('-') && flag.len() > 1 => {
-                return Err(format!("unknown option {flag:?}; see --help"));
-            }
-            url => set_source(Source::Url(url.to_string()))?,
+            _ => return Err(arg.unexpected()),
         }
     }
     let source = source.unwrap_or_else(|| Source::Local("/".into()));
-    Ok(Command::Fetch { source, options })
+    Ok(Fetch { source, options })
 }
 
-/// Reads `--max-body`: whole bytes, digits only, at most 1 TiB.
-fn parse_max_body(text: &str) -> Result<u64, String> {
-    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    text.parse::<u64>()
-        .ok()
-        .filter(|&n| digits && n <= 1 << 40)
-        .ok_or_else(|| {
-            format!(
-                "--max-body takes a number of bytes, 0 to 2^40, not {text:?}"
-            )
-        })
-}
+/// The largest `--max-body`: 1 TiB.
+const MAX_BODY: u64 = 1 << 40;
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Command, String> {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        parse_args(&args)
+    fn read(words: &[&str]) -> Result<Fetch, String> {
+        parse(&mut Args::new(words.to_vec()))
     }
 
     #[test]
     fn reads_sources_and_options() {
-        let Ok(Command::Fetch { source, options }) = parse(&[
+        let Ok(Fetch { source, options }) = read(&[
             "--naive",
             "-o",
             "x.html",
@@ -161,10 +143,14 @@ mod tests {
         assert_eq!(options.limits.timeout, Duration::from_secs(2));
         assert_eq!(options.limits.max_body, 5);
         assert_eq!(options.limits.max_time, Duration::from_secs(7));
-        assert!(
-            matches!(parse(&[]), Ok(Command::Fetch { source: Source::Local(p), .. }) if p == "/")
-        );
-        assert!(matches!(parse(&["-h"]), Ok(Command::Help)));
+        let Ok(Fetch { source, .. }) = read(&[]) else {
+            panic!("no arguments should parse");
+        };
+        assert_eq!(source, Source::Local("/".into()));
+        let Ok(Fetch { source, .. }) = read(&["--", "-weird-host"]) else {
+            panic!("a URL after -- should parse");
+        };
+        assert_eq!(source, Source::Url("-weird-host".into()));
     }
 
     #[test]
@@ -183,7 +169,7 @@ mod tests {
             &["--max-time", "0"],
             &["--max-time", "1.5"],
         ] {
-            assert!(parse(args).is_err(), "{args:?}");
+            assert!(read(args).is_err(), "{args:?}");
         }
     }
 }

@@ -9,8 +9,8 @@
 //! Read in this order: `protocol` (what is said), `connection` (one
 //! conversation), `server` (bind, listen, accept, spawn), `client`.
 
-pub mod args;
 pub mod burst;
+pub mod cli;
 pub mod client;
 pub mod connection;
 pub mod demo;

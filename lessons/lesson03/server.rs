@@ -1,6 +1,6 @@
 //! The server: bind, listen, accept, and a thread per connection.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::connection::{ConversationEnd, converse, describe_error};
+use crate::output;
 
 /// The tutorial's port.
 pub const DEFAULT_PORT: u16 = 9999;
@@ -30,12 +31,12 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// A log that prints each line to stdout. Not `println!`, which panics
-/// when stdout is gone (say, piped into `head` that has exited): a
-/// lost log line must not take a connection, or the server, down.
+/// when stdout is gone (say, piped into `head` that has exited): the
+/// panic would end only the connection's thread, and the server would go
+/// on serving with nobody reading its log. [`output::say`] ends the whole
+/// process quietly instead (exit status 0; see [`crate::output`]).
 pub fn stdout_log() -> Logger {
-    Arc::new(|line: &str| {
-        let _ = writeln!(io::stdout().lock(), "{line}");
-    })
+    Arc::new(|line: &str| output::say(line))
 }
 
 /// Who handles accepted connections.

@@ -1,11 +1,19 @@
-//! The command line of `lesson04`, parsed into a `Command`.
+//! The command line of `lesson04`, parsed into a [`Command`] by the
+//! shared rules in [`crate::cli`].
 
 use std::time::Duration;
 
 use super::client::{DEFAULT_NAMES, check_name};
+use super::demo::{self, Scenario};
+use crate::cli::{Arg, Args, Program, port, quote, seconds};
 
 /// The port the tutorial's server listens on.
 pub const DEFAULT_PORT: u16 = 9999;
+
+pub const PROGRAM: Program = Program {
+    name: "lesson04",
+    usage: USAGE,
+};
 
 pub const USAGE: &str = "\
 usage: cargo run --bin lesson04 -- [--port N] [--idle-timeout SECS]
@@ -19,86 +27,104 @@ silent for SECS seconds (30 by default), and on Ctrl+C or SIGTERM says
 goodbye to every client and exits 0.
 
 client: connects, sends each NAME (default: Michael Tracy Sarah), then
-exit; prints what the server answers. Try it in a second terminal, or
-with nc: nc 127.0.0.1 9999
+exit; prints what the server answers. A name that starts with - goes
+after --: client -- -dash. Try it in a second terminal, or with nc:
+nc 127.0.0.1 9999
 
 demo: acts out one way a conversation ends, both sides in one terminal;
-with no SCENARIO, lists them.";
+with no SCENARIO, lists them.
+
+  -h, --help   show this help";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Serve { port: u16, idle_timeout: Duration },
-    Client { port: u16, names: Vec<String> },
-    Demo { scenario: Option<String> },
-    Help,
+    Serve {
+        port: u16,
+        idle_timeout: Duration,
+    },
+    Client {
+        port: u16,
+        names: Vec<String>,
+    },
+    /// A scenario to act out, or `None` to list them.
+    Demo {
+        scenario: Option<&'static Scenario>,
+    },
 }
 
-/// Parses the arguments after the program name.
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
-        return Ok(Command::Help);
-    }
-    match args.first().map(String::as_str) {
-        Some("demo") => match &args[1..] {
-            [] => Ok(Command::Demo { scenario: None }),
-            [name] => Ok(Command::Demo {
-                scenario: Some(name.clone()),
-            }),
-            _ => Err("demo takes one scenario at a time".into()),
-        },
-        Some("client") => parse_client(&args[1..]),
-        _ => parse_serve(args),
+/// Reads the arguments after the program's name.
+pub fn parse(args: &mut Args) -> Result<Command, String> {
+    if args.command("client") {
+        parse_client(args)
+    } else if args.command("demo") {
+        parse_demo(args)
+    } else {
+        parse_serve(args)
     }
 }
 
-fn parse_serve(args: &[String]) -> Result<Command, String> {
-    let mut port = DEFAULT_PORT;
+fn parse_serve(args: &mut Args) -> Result<Command, String> {
+    let mut port_number = DEFAULT_PORT;
     let mut idle_timeout = Duration::from_secs(30);
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--port" => port = parse_port(rest.next())?,
-            "--idle-timeout" => idle_timeout = parse_seconds(rest.next())?,
-            other => return Err(format!("unexpected argument {other:?}")),
+    while let Some(arg) = args.next_arg()? {
+        match &arg {
+            Arg::Option(o) if o == "--port" => {
+                port_number = port(o, &args.value(o)?)?;
+            }
+            Arg::Option(o) if o == "--idle-timeout" => {
+                idle_timeout = seconds(o, &args.value(o)?, 86_400)?;
+            }
+            _ => return Err(arg.unexpected()),
         }
     }
-    Ok(Command::Serve { port, idle_timeout })
+    Ok(Command::Serve {
+        port: port_number,
+        idle_timeout,
+    })
 }
 
-fn parse_client(args: &[String]) -> Result<Command, String> {
-    let mut port = DEFAULT_PORT;
+fn parse_client(args: &mut Args) -> Result<Command, String> {
+    let mut port_number = DEFAULT_PORT;
     let mut names = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--port" => port = parse_port(rest.next())?,
-            name => {
-                check_name(name)?;
-                names.push(name.to_string());
+    while let Some(arg) = args.next_arg()? {
+        match arg {
+            Arg::Option(o) if o == "--port" => {
+                port_number = port(&o, &args.value(&o)?)?;
             }
+            Arg::Word(name) => {
+                check_name(&name)?;
+                names.push(name);
+            }
+            Arg::Option(_) => return Err(arg.unexpected()),
         }
     }
     if names.is_empty() {
         names = DEFAULT_NAMES.map(String::from).to_vec();
     }
-    Ok(Command::Client { port, names })
-}
-
-fn parse_port(value: Option<&String>) -> Result<u16, String> {
-    let value = value.ok_or("--port needs a number, such as --port 9999")?;
-    value.parse().map_err(|_| {
-        format!("--port {value:?}: a port is a number from 0 to 65535")
+    Ok(Command::Client {
+        port: port_number,
+        names,
     })
 }
 
-fn parse_seconds(value: Option<&String>) -> Result<Duration, String> {
-    let value = value.ok_or("--idle-timeout needs a number of seconds")?;
-    match value.parse::<u64>() {
-        Ok(seconds @ 1..=86_400) => Ok(Duration::from_secs(seconds)),
-        _ => Err(format!(
-            "--idle-timeout {value:?}: give whole seconds from 1 to 86400"
-        )),
+fn parse_demo(args: &mut Args) -> Result<Command, String> {
+    let name = match args.next_arg()? {
+        None => return Ok(Command::Demo { scenario: None }),
+        Some(Arg::Word(name)) => name,
+        Some(other) => return Err(other.unexpected()),
+    };
+    let Some(scenario) = demo::find(&name) else {
+        return Err(format!(
+            "no scenario {} (demo alone lists them)",
+            quote(&name)
+        ));
+    };
+    if args.next_arg()?.is_some() {
+        return Err("demo takes one scenario at a time".into());
     }
+    Ok(Command::Demo {
+        scenario: Some(scenario),
+    })
 }
 
 #[cfg(test)]
@@ -106,8 +132,7 @@ mod tests {
     use super::*;
 
     fn parse_str(args: &[&str]) -> Result<Command, String> {
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        parse(&args)
+        parse(&mut Args::new(args.to_vec()))
     }
 
     #[test]
@@ -144,8 +169,20 @@ mod tests {
                     names: names(&["Bob"]),
                 }),
             ),
+            (
+                &["client", "--", "-dash"],
+                Ok(Command::Client {
+                    port: 9999,
+                    names: names(&["-dash"]),
+                }),
+            ),
             (&["demo"], Ok(Command::Demo { scenario: None })),
-            (&["demo", "--help"], Ok(Command::Help)),
+            (
+                &["demo", "2"],
+                Ok(Command::Demo {
+                    scenario: demo::find("eof"),
+                }),
+            ),
         ];
         for (args, expected) in cases {
             assert_eq!(&parse_str(args), expected, "{args:?}");
@@ -164,6 +201,9 @@ mod tests {
             &["client", "a\nb"],
             &["client", "--port", "x"],
             &["demo", "a", "b"],
+            &["demo", "eof", "exit"],
+            &["demo", "nosuch"],
+            &["client", "--verbose"],
         ];
         for args in cases {
             let error = parse_str(args).expect_err("should be refused");

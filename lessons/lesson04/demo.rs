@@ -37,6 +37,22 @@ pub struct Scenario {
     play: fn(&Log) -> Step,
 }
 
+/// Scenarios are told apart by their number (`play` is a function, and
+/// functions are not compared).
+impl PartialEq for Scenario {
+    fn eq(&self, other: &Scenario) -> bool {
+        self.number == other.number
+    }
+}
+
+impl Eq for Scenario {}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scenario {} ({})", self.number, self.name)
+    }
+}
+
 pub const SCENARIOS: [Scenario; 7] = [
     Scenario {
         number: 1,

@@ -7,9 +7,10 @@
 //! every run: two threads printing freely would race.
 
 use std::fmt::Display;
-use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+use crate::output;
 
 #[derive(Clone)]
 pub struct Log {
@@ -73,9 +74,10 @@ impl Log {
         };
         let mut lines = self.lock();
         // Print while holding the lock, so the printed order is the kept
-        // order. Ignore a closed stdout (`lesson04 | head`): no panic.
+        // order. A closed stdout (`lesson04 | head`) ends the process
+        // quietly, with exit status 0 (see `crate::output`): no panic.
         if self.shared.print {
-            let _ = writeln!(std::io::stdout().lock(), "{line}");
+            output::say(&line);
         }
         if self.shared.keep {
             lines.push(line);
