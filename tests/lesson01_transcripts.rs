@@ -1,9 +1,7 @@
 //! lesson01's transcripts, pinned. The book shows these same files.
 
-mod common;
-
-use common::{transcript, transcript_settings};
 use rstest::rstest;
+use testkit::terminal::{self, transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson01");
 
@@ -80,7 +78,7 @@ fn non_utf8_argument() {
 #[test]
 fn a_huge_argument_gets_a_short_error_line() {
     let huge = format!("{}.2.3.4", "1".repeat(100_000));
-    let run = common::run(BIN, &[&huge], &std::env::temp_dir());
+    let run = terminal::run(BIN, &[&huge], &std::env::temp_dir());
     assert_eq!(run.status.code(), Some(1), "{}", run.output);
     let first = run.output.lines().next().unwrap_or_default();
     assert!(first.starts_with("error: \"1111"), "{first}");

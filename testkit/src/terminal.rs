@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: run a lesson binary the way a
 //! learner would and capture what they would see.
 
-#![allow(dead_code)] // each test file uses its own subset of these helpers
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus};
