@@ -12,9 +12,6 @@
 //! Targets (issue 7): lesson02 at most 1.1x curl's time, at most 16 MiB
 //! of peak memory. `--quick` (or WORKBOOK_BENCH_QUICK=1): 16 MiB, 3 runs.
 
-#[path = "common/mod.rs"]
-mod common;
-
 use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,10 +21,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{machine_note, median, print_table, quick, ratio, verdict};
 use lessons::lesson02::body::Framing;
 use lessons::lesson02::client::{Limits, Options, read_body, read_head};
 use lessons::lesson02::naive::read_to_close;
+use testkit::bench::{
+    machine_note, median, print_table, quick, ratio, verdict,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CURL: &str = "/usr/bin/curl";

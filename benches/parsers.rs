@@ -7,18 +7,15 @@
 //! HTTP head within 2x of httparse (the first HTTP row; the second is
 //! context, see below).
 
-#[path = "common/mod.rs"]
-mod common;
-
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use common::{
-    interleaved_medians, machine_note, print_table, quick, ratio, verdict,
-};
 use lessons::lesson01::ipv4::parse_ipv4;
 use lessons::lesson01::ipv6::parse_ipv6;
 use lessons::lesson02::head::{find_head_end, parse_head};
+use testkit::bench::{
+    interleaved_medians, machine_note, print_table, quick, ratio, verdict,
+};
 
 /// A deterministic corpus of `count` values (xorshift), so every run and
 /// every machine parses the same texts.

@@ -22,9 +22,10 @@ use lessons::lesson03::server::{
 };
 use lessons::lesson04::log::Log;
 use lessons::lesson04::server::{self as lesson04, Server};
-use lessons::robustness::process::ServerChild;
-use lessons::robustness::server_faults::{self, Lesson, Report};
-use lessons::robustness::{CaseOutcome, client_faults, table};
+use testkit::battery::{CaseOutcome, table};
+use testkit::client_faults;
+use testkit::process::ServerChild;
+use testkit::server_faults::{self, Lesson, Report};
 
 const SERVE_LESSON03: &str = "--serve-lesson03";
 const SERVE_LESSON04: &str = "--serve-lesson04";

@@ -10,4 +10,3 @@ pub mod lesson02;
 pub mod lesson03;
 pub mod lesson04;
 pub mod output;
-pub mod robustness;

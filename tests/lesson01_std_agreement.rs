@@ -314,8 +314,7 @@ proptest! {
 
 // --- the bounded fuzz run and its corpus (tests/corpus/lesson01_address) ---------
 
-#[path = "common/fuzz.rs"]
-mod fuzz;
+use testkit::fuzz;
 
 /// All four parsers against std on `text`, and on every prefix of it:
 /// the text as a program would hold it if it arrived a byte at a time

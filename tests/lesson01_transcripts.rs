@@ -1,9 +1,7 @@
 //! lesson01's transcripts, pinned. The book shows these same files.
 
-mod common;
-
-use common::{transcript, transcript_settings};
 use rstest::rstest;
+use testkit::terminal::{self, transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson01");
 
@@ -75,7 +73,7 @@ fn non_utf8_argument() {
         .expect("run lesson01");
     let mut pipe = child.stderr.take().expect("stderr is piped");
     // Two short lines fit in the pipe: waiting first cannot block it.
-    let status = common::wait_bounded(child, common::RUN_LIMIT);
+    let status = terminal::wait_bounded(child, terminal::RUN_LIMIT);
     let mut stderr = String::new();
     pipe.read_to_string(&mut stderr).expect("read stderr");
     assert_eq!(status.code(), Some(2));
@@ -89,14 +87,15 @@ fn non_utf8_argument() {
 /// Options are checked as in every lesson: an unknown one is a mistake.
 #[test]
 fn usage_errors() {
-    common::assert_usage_errors(BIN, &[&["--verbose"], &["::1", "-x"]]);
+    let cases: &[&[&str]] = &[&["--verbose"], &["::1", "-x"]];
+    terminal::assert_usage_errors(BIN, cases);
 }
 
 /// An error is one short line, even for an argument of 100 KB.
 #[test]
 fn a_huge_argument_gets_a_short_error_line() {
     let huge = format!("{}.2.3.4", "1".repeat(100_000));
-    let run = common::run(BIN, &[&huge], &std::env::temp_dir());
+    let run = terminal::run(BIN, &[&huge], &std::env::temp_dir());
     assert_eq!(run.status.code(), Some(1), "{}", run.output);
     let first = run.output.lines().next().unwrap_or_default();
     assert!(first.starts_with("error: \"1111"), "{first}");

@@ -1,17 +1,16 @@
-//! The client fault battery (`lessons::robustness::client_faults`)
+//! The client fault battery (`testkit::client_faults`)
 //! against the real lesson02 binary: each misbehaving server ends in
 //! exactly one `error:` line, exit status 1 and no file left behind (the
 //! one server that sends more than it announced: exactly the announced
 //! bytes are saved).
 
-mod common;
-
 use std::path::Path;
 
-use lessons::robustness::client_faults::{
+use testkit::battery::table;
+use testkit::client_faults::{
     self, ClientRun, MAX_BODY, MAX_TIME_SECS, TIMEOUT_SECS,
 };
-use lessons::robustness::table;
+use testkit::terminal;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");
 
@@ -33,7 +32,7 @@ fn binary(url: &str, output: &Path) -> ClientRun {
         "--max-time",
         &max_time,
     ];
-    let run = common::run(BIN, &args, dir);
+    let run = terminal::run(BIN, &args, dir);
     let code = run.status.code();
     assert!(
         matches!(code, Some(0 | 1)),

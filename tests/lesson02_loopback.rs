@@ -2,17 +2,14 @@
 //! framing, the content and the way the server's writes are cut up, the
 //! saved file is the body, byte for byte; and a failure leaves nothing.
 
-#[path = "common/lesson02.rs"]
-mod helpers;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use helpers::{Script, binary_body, chunked, one_shot, response};
 use lessons::lesson02::client::{Fetched, Options, fetch};
 use lessons::lesson02::url::parse_target;
 use rstest::rstest;
+use testkit::lesson02::{Script, binary_body, chunked, one_shot, response};
 
 #[derive(Debug, Clone, Copy)]
 enum Frame {
@@ -197,7 +194,7 @@ fn zero_buffer_still_reads_everything() {
         ..Limits::default()
     };
     let mut out = Vec::new();
-    let mut conn = helpers::Pieces::new(&body, &[]);
+    let mut conn = testkit::stream::FakeStream::new(&body);
     let got = read_body(
         &mut conn,
         &[],

@@ -1,15 +1,13 @@
 //! lesson02's hand-written parsers, checked against the `httparse` crate
 //! (what real Rust HTTP libraries use) and fed in every kind of piece.
 
-#[path = "common/lesson02.rs"]
-mod helpers;
-
-use helpers::{Pieces, binary_body, chunked, response};
 use lessons::lesson02::body::{Framing, framing, parse_chunk_size};
 use lessons::lesson02::client::{FetchError, Limits, read_body, read_head};
 use lessons::lesson02::head::{ResponseHead, parse_head};
 use proptest::prelude::*;
 use rstest::rstest;
+use testkit::lesson02::{binary_body, chunked, response};
+use testkit::stream::FakeStream;
 
 /// What httparse makes of a complete response head: (head length,
 /// minor version, code, reason, headers).
@@ -60,7 +58,7 @@ fn receive(
     sizes: &[usize],
 ) -> Result<(Parsed, Vec<u8>), FetchError> {
     let limits = Limits::default();
-    let mut conn = Pieces::new(data, sizes);
+    let mut conn = FakeStream::in_pieces(data, sizes);
     let (head_bytes, start) = read_head(&mut conn, &limits)?;
     let head = parse_head(&head_bytes)?;
     let mut body = Vec::new();
@@ -169,7 +167,8 @@ fn head_over_the_limit_is_refused() {
     data.extend_from_slice(b"\r\n");
     let limits = Limits::default();
     for sizes in [&[][..], &[1], &[8192]] {
-        let result = read_head(&mut Pieces::new(&data, sizes), &limits);
+        let result =
+            read_head(&mut FakeStream::in_pieces(&data, sizes), &limits);
         assert!(
             matches!(result, Err(FetchError::HeadTooLarge { limit: 65536 })),
             "{sizes:?}: {result:?}"
@@ -192,7 +191,7 @@ fn body_over_the_limit_is_refused() {
     for (framing, wire) in cases {
         for sizes in [&[][..], &[1]] {
             let result = read_body(
-                &mut Pieces::new(&wire, sizes),
+                &mut FakeStream::in_pieces(&wire, sizes),
                 &[],
                 framing,
                 &mut Vec::new(),
@@ -334,7 +333,7 @@ proptest! {
         sizes in sizes_strategy(),
     ) {
         let limits = Limits::default();
-        if let Ok((head_bytes, _)) = read_head(&mut Pieces::new(&data, &sizes), &limits)
+        if let Ok((head_bytes, _)) = read_head(&mut FakeStream::in_pieces(&data, &sizes), &limits)
             && let Ok(head) = parse_head(&head_bytes)
         {
             prop_assert_eq!(Some(ours(head_bytes.len(), &head)), httparse_head(&data));
@@ -354,7 +353,7 @@ proptest! {
         let at = at.index(data.len());
         data[at] = byte;
         let limits = Limits::default();
-        if let Ok((head_bytes, _)) = read_head(&mut Pieces::new(&data, &sizes), &limits)
+        if let Ok((head_bytes, _)) = read_head(&mut FakeStream::in_pieces(&data, &sizes), &limits)
             && let Ok(head) = parse_head(&head_bytes)
         {
             prop_assert_eq!(Some(ours(head_bytes.len(), &head)), httparse_head(&data));
@@ -391,8 +390,7 @@ proptest! {
 
 // --- the bounded fuzz run and its corpus (tests/corpus/*) ---------------
 
-#[path = "common/fuzz.rs"]
-mod fuzz;
+use testkit::fuzz;
 
 use lessons::lesson02::body::{ChunkedDecoder, parse_content_length};
 use lessons::lesson02::head::find_head_end;
@@ -405,7 +403,8 @@ fn check_response(data: &[u8]) -> Result<(), TestCaseError> {
     let bytewise = receive(data, &[1]).map_err(|e| e.to_string());
     prop_assert_eq!(&whole, &bytewise, "{:?}", String::from_utf8_lossy(data));
     let limits = Limits::default();
-    if let Ok((head_bytes, _)) = read_head(&mut Pieces::new(data, &[]), &limits)
+    if let Ok((head_bytes, _)) =
+        read_head(&mut FakeStream::in_pieces(data, &[]), &limits)
         && let Ok(head) = parse_head(&head_bytes)
     {
         let theirs = httparse_head(data);
@@ -421,7 +420,7 @@ type Decoded = (Vec<u8>, Result<(bool, usize), String>);
 fn decode(data: &[u8], sizes: &[usize]) -> Decoded {
     let mut decoder = ChunkedDecoder::new(1 << 20);
     let mut out = Vec::new();
-    let mut conn = Pieces::new(data, sizes);
+    let mut conn = FakeStream::in_pieces(data, sizes);
     let mut piece = vec![0u8; data.len().max(1)];
     let mut used = 0;
     loop {

@@ -4,16 +4,12 @@
 //! tiny scripted server started here. Ports, the temporary directory and
 //! the resolver's wording are filtered out, so the snapshots are stable.
 
-mod common;
-#[path = "common/lesson02.rs"]
-mod helpers;
-
 use std::fs;
 use std::path::Path;
 
-use common::{transcript, transcript_settings};
-use helpers::{Script, chunked, one_shot, response};
 use rstest::rstest;
+use testkit::lesson02::{Script, chunked, one_shot, response};
+use testkit::terminal::{transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");
 

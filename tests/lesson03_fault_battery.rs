@@ -1,20 +1,16 @@
-//! The fault battery (`lessons::robustness::server_faults`) against the
+//! The fault battery (`testkit::server_faults`) against the
 //! real lesson03 binary on a free port: every case survived, the
 //! well-behaved client always got the right replies, and the server gave
 //! back every thread and file descriptor afterwards.
 
-#[path = "common/battery.rs"]
-mod battery;
-#[path = "common/lesson03.rs"]
-mod server;
+use testkit::lesson03::ServerProcess;
+use testkit::server_faults::{self, Lesson, assert_battery_passed};
 
-use battery::assert_battery_passed;
-use lessons::robustness::server_faults::{self, Lesson};
-use server::ServerProcess;
+const BIN: &str = env!("CARGO_BIN_EXE_lesson03");
 
 #[test]
 fn lesson03_survives_the_fault_battery() {
-    let mut server = ServerProcess::start(&["--idle-timeout", "5"]);
+    let mut server = ServerProcess::start(BIN, &["--idle-timeout", "5"]);
     let report =
         server_faults::run(Lesson::Lesson03, server.addr, server.pid());
     assert_battery_passed(&report, server.is_running());

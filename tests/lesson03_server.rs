@@ -1,9 +1,6 @@
 //! lesson03's server in-process, on port 0: many clients at once, and
 //! handlers that panic, without the accept loop ever stopping.
 
-#[path = "common/lesson03.rs"]
-mod server;
-
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +11,7 @@ use std::time::{Duration, Instant};
 use lessons::lesson03::server::{
     BACKLOG, Config, Logger, Threads, accept_loop, listen, serve,
 };
-use server::{TIMEOUT, connect, conversation, expected, receive};
+use testkit::lesson03::{TIMEOUT, connect, conversation, expected, receive};
 
 /// The server's log lines, collected in memory.
 type Lines = Arc<Mutex<Vec<String>>>;
@@ -143,39 +140,145 @@ fn a_panicking_handler_does_not_take_the_server_down() {
     assert_eq!(total, 6);
 }
 
+/// `converse` over a `FakeStream`: the conversation, byte for byte,
+/// without a socket.
+mod in_memory {
+    use std::cell::RefCell;
+    use std::io::{Cursor, ErrorKind};
+    use std::time::Duration;
+
+    use lessons::lesson03::connection::{
+        ConversationEnd, converse, describe_error,
+    };
+    use lessons::lesson03::protocol::{BUFFER_SIZE, TOO_LONG_REPLY};
+    use testkit::stream::{Builder, FakeStream};
+
+    /// Plays `stream` against `converse`: how it ended, what it wrote,
+    /// and what it logged.
+    fn play(stream: Builder) -> (ConversationEnd, String, Vec<String>) {
+        let mut stream = stream.build();
+        let lines = RefCell::new(Vec::new());
+        let log = |line: &str| lines.borrow_mut().push(line.to_string());
+        let ending = converse(&mut stream, Duration::ZERO, &log).unwrap();
+        let written = String::from_utf8(stream.into_written()).unwrap();
+        (ending, written, lines.into_inner())
+    }
+
+    /// Each message arrives in a read of its own.
+    fn run(messages: &[&[u8]]) -> (ConversationEnd, String, Vec<String>) {
+        play(FakeStream::builder().pieces(messages))
+    }
+
+    #[test]
+    fn the_tutorial_session() {
+        let (ending, written, log) =
+            run(&[b"Michael", b"Tracy", b"Sarah", b"exit"]);
+        assert_eq!(ending, ConversationEnd::Exit);
+        assert_eq!(
+            written,
+            "Welcome!Hello, Michael!Hello, Tracy!Hello, Sarah!"
+        );
+        assert!(log.is_empty());
+    }
+
+    #[test]
+    fn netcat_lines_closed_stream_and_bad_bytes() {
+        let (ending, written, log) = run(&[b"Bob\n", b"\xc3\x28\n"]);
+        assert_eq!(ending, ConversationEnd::Closed);
+        assert_eq!(
+            written,
+            "Welcome!Hello, Bob!\n\
+             Error: that was not UTF-8 text, so not a name.\n"
+        );
+        assert_eq!(log, ["sent 3 bytes that are not UTF-8 text"]);
+    }
+
+    /// One read is one message, so a name that trickles in a byte at a
+    /// time is greeted byte by byte: the framing's weakness, pinned.
+    #[test]
+    fn one_byte_per_read_is_one_message_per_byte() {
+        let (ending, written, _) =
+            play(FakeStream::builder().input("Ann").one_byte_at_a_time());
+        assert_eq!(ending, ConversationEnd::Closed);
+        assert_eq!(written, "Welcome!Hello, A!Hello, n!Hello, n!");
+        // A multi-byte character split across reads is not text.
+        let li = "李".as_bytes();
+        let (_, written, log) = run(&[&li[..1], &li[1..]]);
+        assert!(written.starts_with("Welcome!Error: that was not UTF-8"));
+        assert_eq!(log.len(), 2);
+    }
+
+    #[test]
+    fn an_oversized_message_ends_the_conversation() {
+        let big = vec![b'x'; BUFFER_SIZE];
+        let (ending, written, _) = run(&[&big, b"Alice"]);
+        assert_eq!(ending, ConversationEnd::TooLong);
+        assert_eq!(written, format!("Welcome!{TOO_LONG_REPLY}"));
+    }
+
+    /// A signal that interrupts a read is no reason to end: the read is
+    /// tried again. Short writes are made up for.
+    #[test]
+    fn interrupted_reads_and_short_writes_change_nothing() {
+        let stream = FakeStream::builder()
+            .read_error(ErrorKind::Interrupted)
+            .piece("Ann")
+            .read_error(ErrorKind::Interrupted)
+            .read_error(ErrorKind::Interrupted)
+            .piece("exit")
+            .max_write(3);
+        let (ending, written, log) = play(stream);
+        assert_eq!(ending, ConversationEnd::Exit);
+        assert_eq!(written, "Welcome!Hello, Ann!");
+        assert!(log.is_empty());
+    }
+
+    #[test]
+    fn errors_pass_through() {
+        let mut reset = FakeStream::builder()
+            .then_fail_reads(ErrorKind::ConnectionReset)
+            .build();
+        let error = converse(&mut reset, Duration::ZERO, &|_| {}).unwrap_err();
+        assert_eq!(reset.written(), b"Welcome!");
+        let idle = Duration::from_secs(5);
+        assert_eq!(describe_error(&error, idle), "reset by the client");
+        // A read timeout mid-conversation ends it, after the replies so far.
+        let mut silent = FakeStream::builder()
+            .piece("Ann")
+            .read_error(ErrorKind::WouldBlock)
+            .piece("Bob")
+            .build();
+        let error = converse(&mut silent, Duration::ZERO, &|_| {}).unwrap_err();
+        assert_eq!(describe_error(&error, idle), "idle for 5 s, timed out");
+        assert_eq!(silent.written(), b"Welcome!Hello, Ann!");
+        // A client gone mid-reply: the write's error comes back.
+        let mut gone = FakeStream::builder()
+            .piece("Ann")
+            .writes_fail_from(10, ErrorKind::BrokenPipe)
+            .build();
+        let error = converse(&mut gone, Duration::ZERO, &|_| {}).unwrap_err();
+        assert_eq!(
+            describe_error(&error, idle),
+            "the client went away mid-reply"
+        );
+        assert_eq!(gone.written(), b"Welcome!He");
+        // A cursor is a Read + Write too; reading it from the end is EOF.
+        let mut cursor = Cursor::new(Vec::new());
+        assert_eq!(
+            converse(&mut cursor, Duration::ZERO, &|_| {}).unwrap(),
+            ConversationEnd::Closed
+        );
+    }
+}
+
 mod generated {
     use std::cell::RefCell;
-    use std::io::{self, Read, Write};
     use std::time::Duration;
 
     use lessons::lesson03::connection::{ConversationEnd, converse};
     use lessons::lesson03::protocol::{BUFFER_SIZE, WELCOME};
     use proptest::prelude::*;
-
-    /// Replays chunks, one per read, and records what was written.
-    pub(super) struct Chunks(pub(super) Vec<Vec<u8>>, pub(super) Vec<u8>);
-
-    impl Read for Chunks {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Ok(0);
-            }
-            let chunk = self.0.remove(0);
-            let n = chunk.len().min(buf.len());
-            buf[..n].copy_from_slice(&chunk[..n]);
-            Ok(n)
-        }
-    }
-
-    impl Write for Chunks {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.1.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use testkit::stream::FakeStream;
 
     proptest! {
         /// Whatever a client sends, in whatever pieces: no panic, the
@@ -188,15 +291,15 @@ mod generated {
                 0..8,
             )
         ) {
-            let mut stream = Chunks(chunks.clone(), Vec::new());
+            let mut stream = FakeStream::builder().pieces(&chunks).build();
             let lines = RefCell::new(0);
             let log = |_: &str| *lines.borrow_mut() += 1;
             let ending = converse(&mut stream, Duration::ZERO, &log);
-            prop_assert!(stream.1.starts_with(WELCOME));
+            prop_assert!(stream.written().starts_with(WELCOME));
             let too_long = chunks.iter().any(|c| c.len() >= BUFFER_SIZE);
             match ending {
                 Ok(ConversationEnd::TooLong) => prop_assert!(too_long),
-                Ok(ConversationEnd::Closed) => prop_assert!(stream.0.is_empty()),
+                Ok(ConversationEnd::Closed) => prop_assert_eq!(stream.unread(), 0),
                 Ok(ConversationEnd::Exit) => {}
                 Err(error) => prop_assert!(false, "error {error}"),
             }
@@ -206,8 +309,7 @@ mod generated {
 
 // --- the bounded fuzz run and its corpus (tests/corpus/lesson03_message)
 
-#[path = "common/fuzz.rs"]
-mod fuzz;
+use testkit::fuzz;
 
 mod fuzzed {
     use std::time::Duration;
@@ -221,7 +323,7 @@ mod fuzzed {
     use proptest::test_runner::TestCaseError;
 
     use super::fuzz;
-    use super::generated::Chunks;
+    use testkit::stream::FakeStream;
 
     /// What one read should be, said with std: drop one `\n` or `\r\n`,
     /// then the rest is a name if `str::from_utf8` takes it.
@@ -273,10 +375,10 @@ mod fuzzed {
         let bytewise: Vec<Vec<u8>> =
             bytes.chunks(1).map(<[u8]>::to_vec).collect();
         for pieces in [whole, bytewise] {
-            let mut stream = Chunks(pieces.clone(), Vec::new());
+            let mut stream = FakeStream::builder().pieces(&pieces).build();
             let ending = converse(&mut stream, Duration::ZERO, &|_| {});
             prop_assert!(ending.is_ok(), "{:?}", ending);
-            prop_assert_eq!(stream.1, conversation(&pieces));
+            prop_assert_eq!(stream.written(), conversation(&pieces));
         }
         Ok(())
     }

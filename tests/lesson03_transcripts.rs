@@ -1,22 +1,21 @@
 //! lesson03's transcripts, pinned, and the real binary against the
 //! tutorial's own Python programs. The book shows these same snapshots.
 
-mod common;
-#[path = "common/lesson03.rs"]
-mod server;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{
-    assert_usage_errors, run, transcript, transcript_settings, wait_bounded,
-};
-use server::{
-    BIN, ServerProcess, connect, expected, port_filters, python3, receive,
-};
 use socket2::SockRef;
+use testkit::lesson03::{
+    self, ServerProcess, connect, expected, port_filters, python3, receive,
+};
+use testkit::terminal::{
+    self, assert_usage_errors, run, transcript, transcript_settings,
+    wait_bounded,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lesson03");
 
 fn settings() -> insta::Settings {
     let mut settings = transcript_settings();
@@ -52,7 +51,7 @@ fn bad_arguments_get_one_line_and_status_2() {
 /// the client prints and what the server logs.
 #[test]
 fn client_and_server_session() {
-    let mut server = ServerProcess::start(&[]);
+    let mut server = ServerProcess::start(BIN, &[]);
     let port = server.port().to_string();
     let client = transcript(BIN, &["client", "--port", &port], here());
     server.wait_for("closed.");
@@ -83,14 +82,14 @@ fn client_with_nothing_listening() {
 /// file descriptor is left behind.
 #[test]
 fn faults_each_get_a_log_line() {
-    let mut server = ServerProcess::start(&["--idle-timeout", "1"]);
+    let mut server = ServerProcess::start(BIN, &["--idle-timeout", "1"]);
     let addr = server.addr;
     let baseline = server.threads_and_fds();
     if cfg!(target_os = "linux") {
         assert_eq!(baseline.map(|(threads, _)| threads), Some(1));
     }
     let check_still_serving = |server: &mut ServerProcess| {
-        let heard = server::conversation(addr, &["Ann"]);
+        let heard = lesson03::conversation(addr, &["Ann"]);
         assert_eq!(heard, expected(&["Ann"]));
         server.wait_for("closed.");
     };
@@ -189,7 +188,7 @@ fn tutorial_client_against_our_server() {
     if !python3() {
         return;
     }
-    let mut server = ServerProcess::start(&[]);
+    let mut server = ServerProcess::start(BIN, &[]);
     let script = here().join("tests/fixtures/tutorial_client.py");
     let (mut reader, writer) = std::io::pipe().expect("pipe");
     let child = Command::new("python3")
@@ -200,7 +199,7 @@ fn tutorial_client_against_our_server() {
         .stderr(writer)
         .spawn()
         .expect("start python3");
-    let status = wait_bounded(child, common::RUN_LIMIT);
+    let status = wait_bounded(child, terminal::RUN_LIMIT);
     let mut output = String::new();
     reader
         .read_to_string(&mut output)
@@ -245,7 +244,7 @@ fn our_client_against_tutorial_server() {
         // Keep reading: a closed pipe would kill the server's next print.
         let _ = std::io::copy(&mut stdout, &mut std::io::sink());
     });
-    let first = first_line.recv_timeout(server::TIMEOUT);
+    let first = first_line.recv_timeout(lesson03::TIMEOUT);
     let ready = matches!(first, Ok(Ok(_)));
     let port = port.to_string();
     let run = ready.then(|| run(BIN, &["client", "--port", &port], here()));

@@ -1,4 +1,4 @@
-//! The fault battery (`lessons::robustness::server_faults`) against the
+//! The fault battery (`testkit::server_faults`) against the
 //! real lesson04 binary on a free port: every case survived (a name
 //! split inside a character comes out whole), the well-behaved client
 //! always got the right replies, and the server gave back every thread
@@ -6,12 +6,8 @@
 
 use std::process::Command;
 
-#[path = "common/battery.rs"]
-mod battery;
-
-use battery::assert_battery_passed;
-use lessons::robustness::process::ServerChild;
-use lessons::robustness::server_faults::{self, Lesson};
+use testkit::process::ServerChild;
+use testkit::server_faults::{self, Lesson, assert_battery_passed};
 
 #[test]
 fn lesson04_survives_the_fault_battery() {

@@ -17,6 +17,7 @@ use lessons::lesson04::server::{Config, Server, Summary};
 use lessons::lesson04::shutdown;
 use proptest::prelude::*;
 use socket2::SockRef;
+use testkit::stream::FakeStream;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -199,7 +200,7 @@ proptest! {
         if text.is_empty() || text.ends_with('\n') {
             expected.pop(); // nothing after the last `\n`
         }
-        let reader = Pieces::new(bytes, &cuts);
+        let reader = in_pieces(bytes, &cuts);
         let mut lines = LineReader::new(BufReader::with_capacity(3, reader), 1024);
         let mut seen = Vec::new();
         for _ in 0..=bytes.len() + 1 {
@@ -213,46 +214,106 @@ proptest! {
     }
 }
 
-/// A reader that returns its input in the pieces given by `cuts`.
-struct Pieces<'a> {
-    rest: &'a [u8],
-    sizes: Vec<usize>,
+/// A stream that returns `bytes` in reads of 1 to 5 bytes, as `cuts`
+/// says (one cut per read, starting over after the last); no cuts: whole.
+fn in_pieces(bytes: &[u8], cuts: &[usize]) -> FakeStream {
+    let sizes: Vec<usize> = cuts.iter().map(|cut| 1 + cut % 5).collect();
+    FakeStream::in_pieces(bytes, &sizes)
 }
 
-impl<'a> Pieces<'a> {
-    fn new(bytes: &'a [u8], cuts: &[usize]) -> Self {
-        let sizes = cuts.iter().map(|cut| 1 + cut % 5).collect();
-        Pieces { rest: bytes, sizes }
+/// What `LineReader` makes of `input` (limit `max`), read whole or one
+/// byte at a time, until the end of the stream or a line too long.
+fn collect(input: &[u8], max: usize, one_byte: bool) -> Vec<String> {
+    let stream = if one_byte {
+        FakeStream::builder()
+            .input(input)
+            .one_byte_at_a_time()
+            .build()
+    } else {
+        FakeStream::new(input)
+    };
+    let capacity = if one_byte { 1 } else { 8192 };
+    let mut lines =
+        LineReader::new(BufReader::with_capacity(capacity, stream), max);
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        match lines.read_line() {
+            Ok(Some(line)) => seen.push(format!("line {line:?}")),
+            Ok(None) => return seen,
+            Err(LineError::TooLong { limit }) => {
+                seen.push(format!("too long {limit}"));
+                return seen;
+            }
+            Err(e) => seen.push(format!("error {e}")),
+        }
+    }
+    panic!("no end of stream after 100 calls on {input:?}");
+}
+
+/// Lines whole and one byte at a time: line endings, text that is
+/// not UTF-8, and the limit.
+#[test]
+fn lines_whole_and_one_byte_at_a_time() {
+    let cases: &[(&[u8], &[&str])] = &[
+        (b"", &[]),
+        (b"Michael\nexit\n", &["line \"Michael\"", "line \"exit\""]),
+        (b"Michael\r\nexit", &["line \"Michael\"", "line \"exit\""]),
+        (b"\n\r\n", &["line \"\"", "line \"\""]),
+        (
+            b"a\xffb\nok\n",
+            &["error a line that is not UTF-8 text", "line \"ok\""],
+        ),
+        ("张三\n".as_bytes(), &["line \"张三\""]),
+        (b"1234567\n12345678\n", &["line \"1234567\"", "too long 7"]),
+        (b"1234567\r\n", &["line \"1234567\""]),
+        (b"1234567890", &["too long 7"]),
+    ];
+    for (input, expected) in cases {
+        for one_byte in [false, true] {
+            assert_eq!(
+                collect(input, 7, one_byte),
+                *expected,
+                "input {input:?}, one byte at a time: {one_byte}"
+            );
+        }
     }
 }
 
-impl Read for Pieces<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let size = self.sizes.pop().unwrap_or(usize::MAX);
-        let n = size.min(buf.len()).min(self.rest.len());
-        buf[..n].copy_from_slice(&self.rest[..n]);
-        self.rest = &self.rest[n..];
-        Ok(n)
-    }
+/// A read timeout in the middle of a line loses nothing: the next call
+/// carries on with the half line it already had.
+#[test]
+fn a_timeout_mid_line_keeps_the_half_line() {
+    let stream = FakeStream::builder()
+        .input("Mich")
+        .read_error(io::ErrorKind::WouldBlock)
+        .input("ael\nAnn")
+        .read_error(io::ErrorKind::TimedOut)
+        .read_error(io::ErrorKind::Interrupted)
+        .input("\n")
+        .read_sizes(&[2])
+        .build();
+    let mut lines = LineReader::new(BufReader::with_capacity(4, stream), 1024);
+    let timed_out = |result: Result<Option<String>, LineError>| match result {
+        Err(LineError::Io(e)) => e.kind(),
+        other => panic!("expected an I/O error, got {other:?}"),
+    };
+    assert_eq!(timed_out(lines.read_line()), io::ErrorKind::WouldBlock);
+    assert!(lines.in_mid_line());
+    assert_eq!(lines.read_line().unwrap(), Some("Michael".to_string()));
+    assert_eq!(timed_out(lines.read_line()), io::ErrorKind::TimedOut);
+    assert!(lines.in_mid_line());
+    // An interrupted read is retried, not reported.
+    assert_eq!(lines.read_line().unwrap(), Some("Ann".to_string()));
+    assert_eq!(lines.read_line().unwrap(), None);
 }
 
 /// A line limit holds however the bytes arrive.
 #[test]
 fn line_limit_with_one_byte_reads() {
-    struct OneByte<'a>(&'a [u8]);
-    impl Read for OneByte<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let Some((first, rest)) = self.0.split_first() else {
-                return Ok(0);
-            };
-            buf[0] = *first;
-            self.0 = rest;
-            Ok(1)
-        }
-    }
     let input = [b"x".repeat(1024), b"\n".to_vec(), b"y".repeat(5000)].concat();
+    let stream = FakeStream::builder().input(&input).one_byte_at_a_time();
     let mut lines =
-        LineReader::new(BufReader::with_capacity(1, OneByte(&input)), 1024);
+        LineReader::new(BufReader::with_capacity(1, stream.build()), 1024);
     assert_eq!(lines.read_line().unwrap(), Some("x".repeat(1024)));
     match lines.read_line() {
         Err(LineError::TooLong { limit: 1024 }) => {}
@@ -260,7 +321,7 @@ fn line_limit_with_one_byte_reads() {
     }
     // It gave up after the limit and one byte of slack for a `\r`,
     // without reading the other 5000 bytes.
-    assert_eq!(lines.get_ref().get_ref().0.len(), 5000 - 1026);
+    assert_eq!(lines.get_ref().get_ref().unread(), 5000 - 1026);
 }
 
 #[test]
@@ -479,8 +540,7 @@ fn rapid_connects_and_disconnects_leak_nothing() {
 
 // --- the bounded fuzz run and its corpus (tests/corpus/lesson04_lines) -----------
 
-#[path = "common/fuzz.rs"]
-mod fuzz;
+use testkit::fuzz;
 
 /// The line limit of the fuzz run: small, so mutations reach it.
 const FUZZ_LIMIT: usize = 16;
@@ -511,7 +571,7 @@ fn lines_by_std(bytes: &[u8]) -> Vec<String> {
 /// What the line reader makes of `bytes`, read through a buffer of
 /// `capacity` bytes from reads cut as `cuts` says.
 fn lines_read(bytes: &[u8], capacity: usize, cuts: &[usize]) -> Vec<String> {
-    let reader = BufReader::with_capacity(capacity, Pieces::new(bytes, cuts));
+    let reader = BufReader::with_capacity(capacity, in_pieces(bytes, cuts));
     let mut lines = LineReader::new(reader, FUZZ_LIMIT);
     let mut seen = Vec::new();
     for _ in 0..=bytes.len() + 1 {

@@ -3,24 +3,22 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::process::Command;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::{Run, format_transcript, transcript_settings};
-use lessons::robustness::process::ServerChild;
 use rstest::rstest;
+use testkit::process::ServerChild;
+use testkit::terminal::{self, Run, format_transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
 
 /// Every wait in this file is bounded by this.
 const LIMIT: Duration = Duration::from_secs(10);
 
-/// The server binary, running: the robustness module's `ServerChild`,
+/// The server binary, running: testkit's `ServerChild`,
 /// plus what these tests do to it (connect, signal) and with failures
 /// that fail the test.
 struct ServerProcess {
@@ -164,7 +162,7 @@ fn server_log_of_a_session() {
     let mut server = ServerProcess::start();
     let port = server.port.to_string();
     let client_args = ["client", "--port", &port, "Michael", "Tracy"];
-    let client = common::run(BIN, &client_args, &std::env::temp_dir());
+    let client = terminal::run(BIN, &client_args, &std::env::temp_dir());
     server.wait_for("#1 client said exit");
     server.signal("INT");
     let (status, log) = server.finish();
@@ -214,7 +212,7 @@ fn client_when_the_server_shuts_down() {
         let _ = (&stream).read_to_end(&mut rest);
     });
     let args = ["client", "--port", &port];
-    let run = common::run(BIN, &args, &std::env::temp_dir());
+    let run = terminal::run(BIN, &args, &std::env::temp_dir());
     server.join().expect("the stand-in server");
     let text = format_transcript(BIN, &args, &run);
     let mut settings = transcript_settings();

@@ -1,10 +1,8 @@
 //! lesson04's transcripts, pinned: every demo scenario, both sides of the
 //! conversation. The book shows these same files.
 
-mod common;
-
-use common::{transcript, transcript_settings};
 use rstest::rstest;
+use testkit::terminal::{self, transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson04");
 
@@ -41,8 +39,8 @@ fn demo(#[case] name: &str, #[case] scenario: &str) {
 #[test]
 fn demo_by_number_is_the_same_run() {
     let dir = std::env::temp_dir();
-    let by_name = common::run(BIN, &["demo", "eof"], &dir);
-    let by_number = common::run(BIN, &["demo", "2"], &dir);
+    let by_name = terminal::run(BIN, &["demo", "eof"], &dir);
+    let by_number = terminal::run(BIN, &["demo", "2"], &dir);
     assert!(by_name.status.success() && by_number.status.success());
     let ports = |text: &str| {
         text.split_whitespace()
@@ -66,7 +64,7 @@ fn help() {
 #[test]
 fn usage_errors() {
     snapshot("lesson04_usage_errors", &["demo", "nosuch"]);
-    common::assert_usage_errors(
+    terminal::assert_usage_errors(
         BIN,
         &[
             &["--port", "70000"],
@@ -92,7 +90,7 @@ fn client_without_a_server() {
         .as_socket()
         .map(|address| address.port())
         .unwrap();
-    let run = common::run(
+    let run = terminal::run(
         BIN,
         &["client", "--port", &port.to_string()],
         &std::env::temp_dir(),

@@ -2,7 +2,6 @@
 //! load generator waits on sockets with epoll, and the CPU figures come
 //! from /proc.
 
-use super::common;
 use super::evented;
 
 use std::io::{self, Read, Write};
@@ -13,16 +12,16 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{
-    machine_note, median, median_f64, percentile, print_table, quick, ratio,
-    verdict,
-};
 use lessons::lesson03::server::serve_threaded;
 use lessons::lesson03::server::{
     BACKLOG, Config, Logger, listen, serve_one_at_a_time,
 };
 use lessons::lesson04;
 use lessons::lesson04::log::Log;
+use testkit::bench::{
+    self, machine_note, median, median_f64, percentile, print_table, quick,
+    ratio, verdict,
+};
 
 /// No client of the load test waits longer than this for anything.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -769,7 +768,7 @@ fn section(name: &str) -> bool {
     let args: Vec<String> = std::env::args().collect();
     match args.iter().position(|a| a == "--section") {
         Some(i) => args.get(i + 1).is_some_and(|wanted| wanted == name),
-        None => name != "plot" || common::flag("--write-svg"),
+        None => name != "plot" || bench::flag("--write-svg"),
     }
 }
 
@@ -783,7 +782,7 @@ fn wanted(name: &str) -> bool {
 }
 
 pub fn main() {
-    if common::flag(ONE_AT_A_TIME) {
+    if bench::flag(ONE_AT_A_TIME) {
         if let Err(error) = one_at_a_time_server() {
             eprintln!("one-at-a-time server: {error}");
         }
@@ -827,7 +826,7 @@ pub fn main() {
             servers.iter().map(|s| s.name.as_str()).collect();
         let title = "Messages per second, 10000 messages shared by the clients";
         let svg = plot::svg(&counts, &names, &series, title);
-        if common::flag("--write-svg") {
+        if bench::flag("--write-svg") {
             let path = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("book/diagrams/throughput.svg");
             match std::fs::write(&path, svg) {

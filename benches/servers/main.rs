@@ -24,9 +24,6 @@
 // Elsewhere only `main` below is built; the shared helpers go unused.
 #![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
 
-#[path = "../common/mod.rs"]
-mod common;
-
 // The load generator waits on hundreds of sockets with epoll, child servers
 // are tied to the benchmark with prctl, and CPU times come from /proc:
 // this benchmark runs on Linux only. The other two run anywhere.

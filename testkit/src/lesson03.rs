@@ -1,32 +1,32 @@
 //! Helpers for lesson03's tests: the real server binary as a child process
 //! whose log we can wait on, and well-behaved clients with timeouts.
-
-#![allow(dead_code)] // each test file uses its own subset of these helpers
+//!
+//! The binary's path comes from the test (`env!("CARGO_BIN_EXE_lesson03")`
+//! exists only while Cargo builds the root package's tests).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use lessons::robustness::process::{ServerChild, WAIT_LIMIT};
-use lessons::robustness::server_faults;
-
-pub const BIN: &str = env!("CARGO_BIN_EXE_lesson03");
+use crate::process::{ServerChild, WAIT_LIMIT};
+use crate::server_faults;
 
 /// Every socket a test opens gets this timeout; every wait is bounded.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The lesson03 server binary, running, with its output as lines: the
-/// robustness module's `ServerChild`, with failures that fail the test.
+/// [`ServerChild`], with failures that fail the test.
 pub struct ServerProcess {
     server: ServerChild,
     pub addr: SocketAddr,
 }
 
 impl ServerProcess {
-    /// Starts `lesson03 --port 0 ARGS...` and waits until it listens.
-    pub fn start(args: &[&str]) -> ServerProcess {
-        let mut command = Command::new(BIN);
+    /// Starts `BIN --port 0 ARGS...` (`bin`: the lesson03 binary) and
+    /// waits until it listens.
+    pub fn start(bin: &str, args: &[&str]) -> ServerProcess {
+        let mut command = Command::new(bin);
         command.args(["--port", "0"]).args(args);
         let server = ServerChild::start(command).expect("start lesson03");
         let mut server = ServerProcess {

@@ -10,8 +10,6 @@
 //! FUZZ_CASES=200000 FUZZ_SEED=random cargo test --release --test NAME fuzz
 //! ```
 
-#![allow(dead_code)] // each test file uses its own subset
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -62,9 +60,11 @@ pub fn corpus(parser: &str) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// `tests/corpus/PARSER` in the workspace (this crate sits one level
+/// below its root).
 pub fn corpus_dir(parser: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
+        .join("../tests/corpus")
         .join(parser)
 }
 

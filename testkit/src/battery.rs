@@ -2,21 +2,16 @@
 //! time, that `cargo test` runs and `cargo run --release --example
 //! robustness` prints as a table (the book's appendix shows it).
 //!
-//! - [`server_faults`]: bad clients against lesson03's and lesson04's
-//!   servers, while a well-behaved client keeps talking to them;
-//!   afterwards each server's threads and file descriptors must be back
-//!   where they started.
-//! - [`client_faults`]: misbehaving HTTP servers against lesson02's
-//!   client; each must end in one clear error line and no file.
+//! - [`server_faults`](crate::server_faults): bad clients against
+//!   lesson03's and lesson04's servers, while a well-behaved client keeps
+//!   talking to them; afterwards each server's threads and file
+//!   descriptors must be back where they started.
+//! - [`client_faults`](crate::client_faults): misbehaving HTTP servers
+//!   against lesson02's client; each must end in one clear error line
+//!   and no file.
 //!
-//! [`process`] runs a lesson's server as a child process and [`scripted`]
-//! is a one-client HTTP server that answers as told; lesson02's, 03's and
-//! 04's tests use them too.
-
-pub mod client_faults;
-pub mod process;
-pub mod scripted;
-pub mod server_faults;
+//! This module holds what both share: one case's outcome, and the table
+//! that shows them.
 
 use std::time::Duration;
 

@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use socket2::SockRef;
 
-use super::CaseOutcome;
-use crate::lesson03::protocol as lesson03;
-use crate::lesson04::ending::Ending;
-use crate::lesson04::lines::MAX_LINE;
+use lessons::lesson03::protocol as lesson03;
+use lessons::lesson04::ending::Ending;
+use lessons::lesson04::lines::MAX_LINE;
+
+use crate::battery::{CaseOutcome, table};
 
 /// Which server is under test: the two speak slightly differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -525,4 +526,35 @@ pub fn wait_for_baseline(
         }
         thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Fails the test, with the whole table, unless every case survived, the
+/// well-behaved client always got the right replies, and the server gave
+/// back every thread and file descriptor.
+pub fn assert_battery_passed(report: &Report, server_running: bool) {
+    let summary = format!(
+        "{}\ngood conversations: {} of {} right; threads/fds {:?} -> {:?} \
+         (peak {} threads)",
+        table(&report.outcomes),
+        report.good_correct,
+        report.good_tried,
+        report.baseline,
+        report.after,
+        report.peak_threads,
+    );
+    assert!(server_running, "the server died\n{summary}");
+    for outcome in &report.outcomes {
+        assert!(
+            outcome.survived,
+            "{}: {}\n{summary}",
+            outcome.case, outcome.detail
+        );
+    }
+    assert!(report.good_tried > 0, "{summary}");
+    assert_eq!(report.good_correct, report.good_tried, "{summary}");
+    if cfg!(target_os = "linux") {
+        assert!(report.baseline.is_some(), "no /proc?");
+    }
+    assert_eq!(report.after, report.baseline, "a leak\n{summary}");
+    assert!(report.all_passed(), "{summary}");
 }

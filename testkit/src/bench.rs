@@ -7,8 +7,6 @@
 //! interleaved (A B A B ...) and the tables print ratios: a ratio survives
 //! noise much better than an absolute time does.
 
-#![allow(dead_code)] // each bench uses a different part of this module
-
 use std::env;
 use std::time::{Duration, Instant};
 

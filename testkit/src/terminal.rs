@@ -1,7 +1,7 @@
-//! Helpers shared by the integration tests: run a lesson binary the way a
-//! learner would and capture what they would see.
-
-#![allow(dead_code)] // each test file uses its own subset of these helpers
+//! A lesson binary run the way a learner runs it, and what they would see
+//! in the terminal: the transcripts the book shows, and the check that a
+//! command-line mistake gets a short answer. The binary's path comes from
+//! the test (`env!("CARGO_BIN_EXE_lessonNN")`).
 
 use std::io::Read;
 use std::path::Path;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use super::server_faults::threads_and_fds;
+use crate::server_faults::threads_and_fds;
 
 /// Every wait on the child is bounded by this.
 pub const WAIT_LIMIT: Duration = Duration::from_secs(10);

@@ -5,15 +5,15 @@
 //!
 //! The client is passed in as a function, so the same battery runs the
 //! real `lesson02` binary (in `cargo test`) or calls
-//! [`fetch`](crate::lesson02::client::fetch) in-process (the example).
+//! [`fetch`](lessons::lesson02::client::fetch) in-process (the example).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::CaseOutcome;
-use super::scripted::{Script, serve_once};
+use crate::battery::CaseOutcome;
+use crate::scripted::{Script, serve_once};
 
 /// The body limit the battery gives the client (`--max-body`).
 pub const MAX_BODY: u64 = 1 << 20;
@@ -240,8 +240,8 @@ impl Drop for TempDir {
 
 /// The in-process client: lesson02's `fetch`, with the battery's limits.
 pub fn in_process(url: &str, output: &Path) -> ClientRun {
-    use crate::lesson02::client::{Options, fetch};
-    use crate::lesson02::url::parse_target;
+    use lessons::lesson02::client::{Options, fetch};
+    use lessons::lesson02::url::parse_target;
     let mut options = Options {
         output: Some(output.to_path_buf()),
         ..Options::default()
