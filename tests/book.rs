@@ -632,10 +632,9 @@ fn every_anchor_is_included_somewhere() {
             Some((include.target.canonicalize().ok()?, anchor))
         })
         .collect();
-    let mut stack: Vec<PathBuf> = ["lessons", "exercises/src", "solutions/src"]
-        .iter()
-        .map(|dir| root().join(dir))
-        .collect();
+    let folders = ["lessons", "exercises/src", "solutions/src", "tuned/src"];
+    let mut stack: Vec<PathBuf> =
+        folders.iter().map(|dir| root().join(dir)).collect();
     let mut anchors = 0;
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).expect("a source folder") {

@@ -290,7 +290,10 @@ impl ChunkedDecoder {
         }
         Ok(used)
     }
+}
+// ANCHOR_END: chunked_decoder
 
+impl ChunkedDecoder {
     /// Collects a line up to its `\n`, then acts on it.
     fn take_line(&mut self, rest: &[u8]) -> Result<usize, BodyError> {
         let (piece, complete) = match rest.iter().position(|&b| b == b'\n') {
@@ -338,7 +341,6 @@ fn after_trailer_line(line: &[u8]) -> Result<Chunk, BodyError> {
         }),
     }
 }
-// ANCHOR_END: chunked_decoder
 
 #[cfg(test)]
 mod tests {

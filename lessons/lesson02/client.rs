@@ -191,7 +191,6 @@ pub fn explain_io(error: &io::Error) -> String {
     }
 }
 
-// ANCHOR: resolve
 /// Turns a host name into addresses with `ToSocketAddrs` (the system's
 /// resolver: /etc/hosts, then DNS). The lookup itself has no timeout, so
 /// it runs in a helper thread and we wait for it at most `timeout`.
@@ -221,7 +220,6 @@ pub fn resolve(
         }),
     }
 }
-// ANCHOR_END: resolve
 
 // ANCHOR: connect
 /// Tries each address in turn (a name often has an IPv6 and an IPv4
@@ -498,7 +496,6 @@ pub struct Options {
     pub naive: bool,
 }
 
-// ANCHOR: fetch
 /// The whole exchange, narrated through `say`.
 pub fn fetch(
     target: &Target,
@@ -567,7 +564,6 @@ pub fn fetch(
         head: Some(head),
     })
 }
-// ANCHOR_END: fetch
 
 // ANCHOR: four_tuple
 /// A TCP connection is named by four numbers: both addresses and both

@@ -24,111 +24,55 @@ pub const HEAD_END: &[u8] = b"\r\n\r\n";
 /// reads, so we step back three bytes rather than starting at
 /// `searched`, and we never rescan the whole buffer.
 pub fn find_head_end(buf: &[u8], searched: usize) -> Option<usize> {
-    // Where the first four-byte window we have not ruled out starts.
-    let mut at = searched.saturating_sub(HEAD_END.len() - 1);
-    // A quick test rules out 16 windows at a time. `\r\n\r\n` has a `\n`
-    // as its second and its fourth byte, and two `\n` so close hardly
-    // ever happen anywhere else in a head. `seconds` holds the second
-    // bytes of the 16 windows from `at` on, `fourths` their fourth bytes.
-    while let (Some(seconds), Some(fourths)) =
-        (buf.get(at + 1..at + 17), buf.get(at + 3..at + 19))
-    {
-        // A loop of fixed length with no early exit: the compiler turns
-        // it into a few SIMD instructions that test all 16 at once.
-        let pairs = seconds.iter().zip(fourths);
-        let maybe = pairs.fold(false, |seen, (&second, &fourth)| {
-            seen | (second == b'\n') & (fourth == b'\n')
-        });
-        if maybe {
-            break;
-        }
-        at += 16;
-    }
-    // The exact test, one window at a time, from there on.
-    let window = buf.get(at..)?.windows(4).position(|w| w == HEAD_END)?;
-    Some(at + window + HEAD_END.len())
+    let start = searched.saturating_sub(HEAD_END.len() - 1);
+    let rest = buf.get(start..)?;
+    let at = rest.windows(HEAD_END.len()).position(|w| w == HEAD_END)?;
+    Some(start + at + HEAD_END.len())
 }
 // ANCHOR_END: find_head_end
 
 // ANCHOR: response_head
-/// A parsed response head. It keeps ONE copy of the head's bytes, and
-/// for every piece (the reason, each header name and value) only where
-/// it lies in them: a handful of numbers instead of a `String` and a
-/// `Vec` per header. Parsing costs two allocations, however many
-/// headers there are, and the struct owns everything it points into:
-/// it outlives the buffer it was parsed from, with no lifetime to
-/// write. The methods below hand out borrowed slices of the copy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseHead {
-    /// The head as received, status line to empty line.
-    bytes: Box<[u8]>,
-    pub status: StatusLine,
-    /// Where each header's name and value lie in `bytes`, in order.
-    headers: Vec<HeaderSpan>,
-}
-
-/// Where one piece of the head lies: `bytes[start..end]`. (std's
-/// `Range<usize>` would do, but it is not `Copy`.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    /// The bytes this span covers in `bytes`: the bytes it was found in
-    /// (a span past the end of other bytes would panic).
-    pub fn of(self, bytes: &[u8]) -> &[u8] {
-        &bytes[self.start..self.end]
-    }
-
-    /// The same span, `by` bytes further on: a position in a line
-    /// becomes a position in the head that holds the line.
-    fn shifted(self, by: usize) -> Span {
-        Span {
-            start: self.start + by,
-            end: self.end + by,
-        }
-    }
-}
-
 /// The first line of a response: `HTTP/1.1 200 OK`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusLine {
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub minor_version: u8,
     /// Three digits; the first says the class (2 = success, 4 = your
     /// mistake, 5 = the server's).
     pub code: u16,
-    /// Where the words for people (`OK`, `Not Found`) lie; programs
-    /// ignore them. Read them with `ResponseHead::reason`.
-    pub reason: Span,
+    /// Words for people (`OK`, `Not Found`); programs ignore them.
+    /// Bytes, since old servers may put non-ASCII bytes there.
+    pub reason: Vec<u8>,
 }
 
-/// Where one header line's name and value lie, `Name: value`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderSpan {
-    pub name: Span,
-    pub value: Span,
+/// One header line, `Name: value`. The value is bytes: HTTP allows
+/// non-ASCII bytes in it, and they need not be UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: Vec<u8>,
+}
+
+/// A parsed response head. It owns copies of its pieces, so it can
+/// outlive the buffer it was parsed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    pub status: StatusLine,
+    /// In the order the server sent them.
+    pub headers: Vec<Header>,
 }
 
 impl ResponseHead {
-    /// The reason phrase. Bytes, since old servers may put non-ASCII
-    /// bytes there.
+    /// The reason phrase.
     pub fn reason(&self) -> &[u8] {
-        self.status.reason.of(&self.bytes)
+        &self.status.reason
     }
 
-    /// Every header, in order: its name, and its value as bytes (HTTP
-    /// allows non-ASCII bytes in a value, and they need not be UTF-8).
+    /// Every header, in order: its name, and its value as bytes.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.headers.iter().map(|header| {
-            let name = header.name.of(&self.bytes);
-            // The parser let only token characters into a name, and
-            // they are ASCII: this conversion cannot fail.
-            let name = std::str::from_utf8(name).unwrap_or_default();
-            (name, header.value.of(&self.bytes))
-        })
+        self.headers
+            .iter()
+            .map(|header| (header.name.as_str(), header.value.as_slice()))
     }
 
     /// Every value of the header `name` (names ignore case), in order.
@@ -139,11 +83,6 @@ impl ResponseHead {
         self.headers()
             .filter(move |(each, _)| each.eq_ignore_ascii_case(name))
             .map(|(_, value)| value)
-    }
-
-    /// The head as received, up to and including the empty line.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
     }
 }
 // ANCHOR_END: response_head
@@ -195,9 +134,8 @@ pub fn quote_line(line: &[u8]) -> String {
 // ANCHOR: parse_status_line
 /// Parses `HTTP/1.x SP 3DIGIT SP reason` (without its `\r\n`).
 pub fn parse_status_line(line: &[u8]) -> Result<StatusLine, HeadError> {
-    // Building an error quotes the line, which allocates: so `ok_or_else`
-    // (builds it only on failure), never `ok_or(bad(..))` (builds it
-    // every time, even for a good line: that made this parser 20x slower).
+    // The error quotes the line. `ok_or_else` builds it only when there
+    // is an error; `ok_or(bad(..))` would build it every time.
     let bad = |why| HeadError::BadStatusLine {
         line: quote_line(line),
         why,
@@ -229,152 +167,68 @@ pub fn parse_status_line(line: &[u8]) -> Result<StatusLine, HeadError> {
     Ok(StatusLine {
         minor_version: minor - b'0',
         code: digit(0) * 100 + digit(1) * 10 + digit(2),
-        // The reason is the end of the line.
-        reason: Span {
-            start: line.len() - reason.len(),
-            end: line.len(),
-        },
+        reason: reason.to_vec(),
     })
 }
 // ANCHOR_END: parse_status_line
 
 /// Control characters other than tab: never allowed inside a line.
-fn is_control(byte: u8) -> bool {
+pub fn is_control(byte: u8) -> bool {
     (byte < b' ' && byte != b'\t') || byte == 0x7f
 }
 
-// ANCHOR: first_where
-/// Where the first byte that passes `test` is in `bytes`: the same answer
-/// as `bytes.iter().position(..)`, found faster. The head parser runs it
-/// to find where the status line ends, and where each header value
-/// stops: over most of the bytes of a head.
-///
-/// `position` tests one byte per step and stops at the first match; each
-/// step is a branch, and the last one, at a place the processor cannot
-/// predict, is costly. This tests 8 bytes at a time and, within those 8,
-/// never stops early. A loop of fixed length with no early exit is one
-/// the compiler turns into a few SIMD instructions that test all 8 bytes
-/// at once. Only the group that holds the match is searched again, one
-/// byte at a time.
-fn first_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut at = 0;
-    for group in bytes.chunks_exact(8) {
-        if group.iter().fold(false, |seen, &b| seen | test(b)) {
-            break;
-        }
-        at += 8;
-    }
-    let found = bytes[at..].iter().position(|&b| test(b))?;
-    Some(at + found)
-}
-// ANCHOR_END: first_where
-
-// ANCHOR: token
+// ANCHOR: parse_header_line
 /// The characters of a "token" (RFC 9110 5.6.2): what a header name is
-/// made of. No spaces, no colon, no separators.
-pub const fn is_token_char(byte: u8) -> bool {
-    // Letters, digits and `!#$%&'*+-.^_`|~`.
+/// made of. Letters, digits and `!#$%&'*+-.^_`|~`; no space, no colon.
+pub fn is_token_char(byte: u8) -> bool {
     matches!(byte,
         b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
         | b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.'
         | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
-/// `TOKEN[b]` is `is_token_char(b)`, worked out for all 256 bytes once,
-/// when the program is compiled. The name scan runs on every byte of
-/// every name: a table lookup is one memory read, where the `match` is
-/// several comparisons and branches.
-static TOKEN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = is_token_char(byte as u8);
-        byte += 1;
-    }
-    table
-};
-// ANCHOR_END: token
-
-// ANCHOR: parse_header_line
-/// Parses the header line `Name: value\r\n` at the start of `rest`: where
-/// its name and value lie in `rest`, and where the next line starts.
-/// Spaces and tabs around the value are not part of it.
-// `inline` asks the compiler to paste this function into the loop in
-// `parse_head`: calling it costs nearly as much as reading a short line.
-#[inline]
+/// Parses `Name: value` (without its `\r\n`). Line `number` counts from
+/// 1, the status line. Spaces and tabs around the value are not part of
+/// it.
 pub fn parse_header_line(
-    rest: &[u8],
+    line: &[u8],
     number: usize,
-) -> Result<(HeaderSpan, usize), HeadError> {
-    // One pass over the line. The name runs up to the first byte that
-    // cannot be in a name, and that byte must be the colon. (A colon is
-    // not a token character, so this finds the first colon too.)
-    let colon = rest.iter().position(|&b| !TOKEN[usize::from(b)]);
-    let colon = colon
-        .filter(|&at| at > 0 && rest[at] == b':')
-        .ok_or_else(|| bad_header_line(rest, number, blame_name))?;
-    // The value runs up to the first control character, and that must
-    // be the `\r` of the `\r\n` that ends the line.
-    let value_start = colon + 1;
-    let value_end = first_where(&rest[value_start..], is_control)
-        .map(|at| value_start + at)
-        .filter(|&end| rest[end..].starts_with(b"\r\n"))
-        .ok_or_else(|| {
-            let why = |_: &[u8]| "the value has a control character";
-            bad_header_line(rest, number, why)
-        })?;
-    // No control character is left in the value, so the only blanks
-    // `trim_ascii` can find around it are spaces and tabs.
-    let value = rest[value_start..value_end].trim_ascii_start();
-    let start = value_end - value.len();
-    let end = start + value.trim_ascii_end().len();
-    let header = HeaderSpan {
-        name: Span {
-            start: 0,
-            end: colon,
-        },
-        value: Span { start, end },
+) -> Result<Header, HeadError> {
+    let bad = |why| HeadError::BadHeaderLine {
+        number,
+        line: quote_line(line),
+        why,
     };
-    Ok((header, value_end + 2))
+    if line.starts_with(b" ") || line.starts_with(b"\t") {
+        return Err(bad("a line folded onto the one above is obsolete"));
+    }
+    let colon = line
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or_else(|| bad("no colon"))?;
+    let name = &line[..colon];
+    let value = &line[colon + 1..];
+    if name.is_empty() || !name.iter().all(|&b| is_token_char(b)) {
+        return Err(bad("the name is empty, or has a space or other \
+                        character a name cannot have"));
+    }
+    if value.iter().any(|&b| is_control(b)) {
+        return Err(bad("the value has a control character"));
+    }
+    let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = value.iter().position(|b| !is_blank(b));
+    let end = value.iter().rposition(|b| !is_blank(b));
+    let value = match (start, end) {
+        (Some(start), Some(end)) => &value[start..=end],
+        _ => &[][..],
+    };
+    Ok(Header {
+        // A token is ASCII, so this never replaces anything.
+        name: String::from_utf8_lossy(name).into_owned(),
+        value: value.to_vec(),
+    })
 }
 // ANCHOR_END: parse_header_line
-
-// ANCHOR: bad_header_line
-/// The error for the bad header line at the start of `rest`. Only a bad
-/// line pays for this: it finds where the line ends, to quote it, and a
-/// line that ends in a bare `\n` is blamed for that first, whatever else
-/// is wrong with it. `why` says what is wrong with the rest.
-fn bad_header_line(
-    rest: &[u8],
-    number: usize,
-    why: impl Fn(&[u8]) -> &'static str,
-) -> HeadError {
-    let end = rest
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(rest.len(), |i| i + 1);
-    let line = &rest[..end];
-    match line.strip_suffix(b"\r\n") {
-        Some(line) => HeadError::BadHeaderLine {
-            number,
-            line: quote_line(line),
-            why: why(line),
-        },
-        None => bare_lf(line, number),
-    }
-}
-
-/// What is wrong with a header line whose name did not end in a colon.
-fn blame_name(line: &[u8]) -> &'static str {
-    if line.starts_with(b" ") || line.starts_with(b"\t") {
-        "a line folded onto the one above is obsolete"
-    } else if line.contains(&b':') {
-        "the name is empty, or has a space or other character a name cannot have"
-    } else {
-        "no colon"
-    }
-}
-// ANCHOR_END: bad_header_line
 
 // ANCHOR: parse_head
 /// Parses a whole head: `head` runs up to and including `\r\n\r\n`.
@@ -382,40 +236,33 @@ pub fn parse_head(head: &[u8]) -> Result<ResponseHead, HeadError> {
     if !head.ends_with(HEAD_END) {
         return Err(HeadError::NotAHead);
     }
-    // Drop the empty line; then every line left ends in `\r\n`.
+    // Drop the empty line; then every line left ends in `\n`, and it
+    // must be `\r\n`.
     let lines = &head[..head.len() - 2];
-    let first_end =
-        first_where(lines, |b| b == b'\n').map_or(lines.len(), |i| i + 1);
-    let first = &lines[..first_end];
-    let status_line = first
-        .strip_suffix(b"\r\n")
-        .ok_or_else(|| bare_lf(first, 1))?;
-    let status = parse_status_line(status_line)?;
-    // Most responses have fewer than 16 headers: one allocation.
-    let mut headers = Vec::with_capacity(16);
-    // Where the next line starts in `head`, and its number.
-    let (mut start, mut number) = (first_end, 2);
-    while start < lines.len() {
-        let (header, length) = parse_header_line(&lines[start..], number)?;
-        // Positions in the line become positions in the head.
-        headers.push(HeaderSpan {
-            name: header.name.shifted(start),
-            value: header.value.shifted(start),
-        });
-        (start, number) = (start + length, number + 1);
+    let mut lines = lines.split_inclusive(|&b| b == b'\n');
+    let first = lines.next().ok_or(HeadError::NotAHead)?;
+    let status = parse_status_line(without_crlf(first, 1)?)?;
+    let mut headers = Vec::new();
+    for (index, line) in lines.enumerate() {
+        // The status line was line 1, so the first header is line 2.
+        let number = index + 2;
+        let line = without_crlf(line, number)?;
+        headers.push(parse_header_line(line, number)?);
     }
-    Ok(ResponseHead {
-        // The one copy: every span above points into it.
-        bytes: Box::from(head),
-        status,
-        headers,
-    })
+    Ok(ResponseHead { status, headers })
+}
+
+/// Line `number` without its `\r\n`, or the error for a line that ends
+/// in a bare `\n`.
+fn without_crlf(line: &[u8], number: usize) -> Result<&[u8], HeadError> {
+    line.strip_suffix(b"\r\n")
+        .ok_or_else(|| bare_lf(line, number))
 }
 // ANCHOR_END: parse_head
 
 /// The error for line `number` when it ends in a bare `\n`: HTTP ends
 /// every line of a head with `\r\n`. Line 1 is the status line.
-fn bare_lf(line: &[u8], number: usize) -> HeadError {
+pub fn bare_lf(line: &[u8], number: usize) -> HeadError {
     let why = "the line ends in \\n without \\r";
     match number {
         1 => HeadError::BadStatusLine {
@@ -448,12 +295,10 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        let line = b"HTTP/1.1 404 Not Found";
-        let ok = parse_status_line(line).unwrap();
+        let ok = parse_status_line(b"HTTP/1.1 404 Not Found").unwrap();
         assert_eq!((ok.minor_version, ok.code), (1, 404));
-        assert_eq!(ok.reason.of(line), b"Not Found");
-        let line = b"HTTP/1.1 200 ";
-        assert_eq!(parse_status_line(line).unwrap().reason.of(line), b"");
+        assert_eq!(ok.reason, b"Not Found");
+        assert_eq!(parse_status_line(b"HTTP/1.1 200 ").unwrap().reason, b"");
         assert_eq!(parse_status_line(b"HTTP/1.0 200").unwrap().code, 200);
         for bad in [
             &b"HTTP/2 200 OK"[..],
@@ -470,41 +315,34 @@ mod tests {
 
     #[test]
     fn header_lines() {
-        // (line and what follows it, name, value, where the next starts)
-        for (rest, name, value, next) in [
+        for (line, name, value) in [
             (
-                &b"Content-Length: \t 42 \t\r\nX"[..],
-                &b"Content-Length"[..],
+                &b"Content-Length: \t 42 \t"[..],
+                "Content-Length",
                 &b"42"[..],
-                24,
             ),
-            (b"X:\r\n", b"X", b"", 4),
-            (b"A:  b c \r\n\r\n", b"A", b"b c", 10),
-            (b"A:\xff\x80\r\n", b"A", b"\xff\x80", 6),
+            (b"X:", "X", b""),
+            (b"X: \t ", "X", b""),
+            (b"A:  b c ", "A", b"b c"),
+            (b"A:\xff\x80", "A", b"\xff\x80"),
         ] {
-            let (h, length) = parse_header_line(rest, 2).unwrap();
-            let got = (h.name.of(rest), h.value.of(rest), length);
-            assert_eq!(got, (name, value, next), "{rest:?}");
+            let header = parse_header_line(line, 2).unwrap();
+            assert_eq!(
+                (header.name.as_str(), &header.value[..]),
+                (name, value)
+            );
         }
-        // Which rule a bad line breaks, in the order they are checked,
-        // and the line quoted without its `\r\n` and what follows it.
+        // Which rule a bad line breaks, in the order they are checked.
         for (bad, error) in [
-            (&b"No colon\r\nA: b\r\n"[..], "2 \"No colon\": no colon"),
-            (b"Name\r\n", "\"Name\": no colon"),
-            (b"\r\n", "\"\": no colon"),
-            (b"Bad name: x\r\n", "\"Bad name: x\": the name is empty"),
-            (b": x\r\n", "\": x\": the name is empty"),
-            (b"A\x01:x\r\n", "the name is empty"),
-            (b" folded: x\r\n", "folded"),
-            (b"\tfolded\r\n", "folded"),
-            (b"A: \x01\r\n", "\"A: \\x01\": the value has a control"),
-            (b"A: b\rc\r\n", "the value has a control"),
-            (
-                b"A: \x01\n",
-                "\"A: \\x01\\n\": the line ends in \\n without",
-            ),
-            (b"Bad name\nA: b\r\n", "the line ends in \\n without"),
-            (b"A: b\n\r\n", "\"A: b\\n\": the line ends in \\n"),
+            (&b"No colon"[..], "2 \"No colon\": no colon"),
+            (b"", "\"\": no colon"),
+            (b"Bad name: x", "\"Bad name: x\": the name is empty"),
+            (b": x", "\": x\": the name is empty"),
+            (b"A\x01:x", "the name is empty"),
+            (b" folded: x", "folded"),
+            (b"\tfolded", "folded"),
+            (b"A: \x01", "\"A: \\x01\": the value has a control"),
+            (b"A: b\rc", "the value has a control"),
         ] {
             let got = parse_header_line(bad, 2).unwrap_err().to_string();
             let bad = String::from_utf8_lossy(bad);
@@ -513,13 +351,12 @@ mod tests {
     }
 
     #[test]
-    fn whole_heads_keep_one_copy_and_point_into_it() {
+    fn whole_heads() {
         let bytes = b"HTTP/1.0 301 Moved Away\r\nLocation: /b \r\n\
                       X-Empty:\r\nset-cookie: a=1\r\nSet-Cookie:\tb=2\r\n\r\n";
         let head = parse_head(bytes).unwrap();
         assert_eq!((head.status.minor_version, head.status.code), (0, 301));
         assert_eq!(head.reason(), b"Moved Away");
-        assert_eq!(head.as_bytes(), bytes);
         let headers: Vec<(&str, &[u8])> = head.headers().collect();
         assert_eq!(
             headers,
@@ -549,6 +386,10 @@ mod tests {
             ),
             (b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nB: c\r\n\r\n", "line 3"),
             (b"HTTP/1.1 200 OK\r\nA: b\r\nC\r\n\r\n", "line 3 \"C\": no"),
+            (
+                b"HTTP/1.1 200 OK\r\nA: \x01\n\r\n\r\n",
+                "the line ends in \\n",
+            ),
         ] {
             let got = parse_head(bad).unwrap_err().to_string();
             let bad = String::from_utf8_lossy(bad);

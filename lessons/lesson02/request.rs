@@ -22,7 +22,6 @@ pub fn build_request(host_header: &str, path: &str) -> Vec<u8> {
 }
 // ANCHOR_END: build_request
 
-// ANCHOR: show_bytes
 /// Shows bytes the way this lesson prints them: one line per `\n`, with
 /// `\r` and `\n` written out so the line endings can be seen, and any
 /// byte that is not printable ASCII as `\xNN`.
@@ -46,7 +45,6 @@ pub fn show_bytes(bytes: &[u8]) -> Vec<String> {
     }
     lines
 }
-// ANCHOR_END: show_bytes
 
 #[cfg(test)]
 mod tests {
