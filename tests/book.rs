@@ -662,3 +662,23 @@ fn every_anchor_is_included_somewhere() {
     }
     assert!(anchors > 0, "no anchors found in the sources");
 }
+
+/// The checks above find the lesson in a path and the exercises in a
+/// text; if these helpers went blind, those checks would pass anything.
+#[test]
+fn the_ownership_checks_can_see_a_wrong_lesson() {
+    assert_eq!(
+        lesson_of("lessons/lesson03/server.rs").as_deref(),
+        Some("lesson03")
+    );
+    assert_eq!(
+        lesson_of("tests/snapshots/lesson02_local.snap").as_deref(),
+        Some("lesson02")
+    );
+    assert_eq!(lesson_of("lessons/cli.rs"), None);
+    assert_ne!(lesson_of("lessons/lesson03/x.rs"), Some(lesson_name(2)));
+    assert_eq!(
+        exercises_named("see **Exercise 2.3** and Exercise 10.12."),
+        vec![(2, 3), (10, 12)]
+    );
+}
