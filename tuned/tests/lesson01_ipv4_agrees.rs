@@ -1,7 +1,7 @@
 //! The tuned IPv4 parser gives exactly the plain one's answer: the same
 //! value, or the same error, on every input.
 
-mod common;
+use testkit::fuzz;
 
 use std::net::Ipv4Addr;
 
@@ -25,7 +25,7 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
 
 #[test]
 fn the_corpus() {
-    for (name, bytes) in common::corpus("lesson01_address") {
+    for (name, bytes) in fuzz::corpus("lesson01_address") {
         let text = String::from_utf8_lossy(&bytes);
         if let Err(error) = agree(&text) {
             panic!("tests/corpus/lesson01_address/{name}: {error}");
@@ -81,7 +81,7 @@ proptest! {
 
     /// The corpus with a few bytes changed.
     #[test]
-    fn mutated_corpus(bytes in common::mutated("lesson01_address")) {
+    fn mutated_corpus(bytes in fuzz::mutated_corpus("lesson01_address")) {
         agree(&String::from_utf8_lossy(&bytes))?;
     }
 }

@@ -2,7 +2,7 @@
 //! head ends (searched whole, a byte at a time, or in pieces), and what
 //! it holds, or the same error, on every input.
 
-mod common;
+use testkit::fuzz;
 
 use lessons::lesson02::head as plain;
 use proptest::prelude::*;
@@ -82,7 +82,7 @@ fn agree(data: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
 
 #[test]
 fn the_corpus() {
-    for (name, bytes) in common::corpus("lesson02_response_head") {
+    for (name, bytes) in fuzz::corpus("lesson02_response_head") {
         for sizes in [&[1][..], &[2, 3], &[7], &[1000]] {
             if let Err(error) = agree(&bytes, sizes) {
                 panic!("tests/corpus/lesson02_response_head/{name}: {error}");
@@ -167,7 +167,7 @@ proptest! {
     /// The corpus with a few bytes changed.
     #[test]
     fn mutated_corpus(
-        data in common::mutated("lesson02_response_head"),
+        data in fuzz::mutated_corpus("lesson02_response_head"),
         sizes in pieces(),
     ) {
         agree(&data, &sizes)?;
