@@ -9,8 +9,7 @@
 //! made), and in this process, by running lesson02's own functions over
 //! a counting reader (which needs no tool at all).
 //!
-//! Targets (issue 7): lesson02 at most 1.1x curl's time, at most 16 MiB
-//! of peak memory. `--quick` (or WORKBOOK_BENCH_QUICK=1): 16 MiB, 3 runs.
+//! `--quick` (or WORKBOOK_BENCH_QUICK=1): 16 MiB, 3 runs.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -24,9 +23,7 @@ use std::time::{Duration, Instant};
 use lessons::lesson02::body::Framing;
 use lessons::lesson02::client::{Limits, Options, read_body, read_head};
 use lessons::lesson02::naive::read_to_close;
-use testkit::bench::{
-    machine_note, median, print_table, quick, ratio, verdict,
-};
+use testkit::bench::{machine_note, median, print_table, quick, ratio};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CURL: &str = "/usr/bin/curl";
@@ -349,16 +346,13 @@ fn main() -> io::Result<()> {
     let ours_secs = times[0].as_secs_f64();
     if let Some(curl) = curl_time {
         let r = ours_secs / curl;
-        println!(
-            "\ntarget: lesson02 <= 1.1x curl's time: {r:.2}x, {}",
-            verdict(r <= 1.1)
-        );
+        println!("\nlesson02 took {r:.2} times as long as curl.");
     }
     if let Some(peak) = peaks[0] {
         let peak_mib = peak as f64 / 1024.0;
         println!(
-            "target: lesson02 peak memory <= 16 MiB: {peak_mib:.1} MiB, {}",
-            verdict(peak_mib <= 16.0)
+            "lesson02's memory peaked at {peak_mib:.1} MiB, however large \
+             the body: it writes each piece to the file as it arrives."
         );
     }
     Ok(())

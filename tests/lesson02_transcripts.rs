@@ -1,14 +1,16 @@
 //! lesson02's transcripts, pinned. The book shows these same files.
 //!
-//! Every run talks to 127.0.0.1 only: the lesson's built-in server, or a
-//! tiny scripted server started here. Ports, the temporary directory and
+//! Every run talks to 127.0.0.1 only, and every transcript comes from a
+//! command the learner can type: the lesson's built-in server, which
+//! also misbehaves on request (`--local /short-body`), and one scripted
+//! server here for a check that shows no transcript. Ports, the temporary directory and
 //! the resolver's wording are filtered out, so the snapshots are stable.
 
 use std::fs;
 use std::path::Path;
 
 use rstest::rstest;
-use testkit::lesson02::{Script, chunked, one_shot, response};
+use testkit::lesson02::{Script, one_shot, response};
 use testkit::terminal::{transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson02");
@@ -104,16 +106,11 @@ fn naive_against_chunked() {
     assert_ne!(saved, lessons::lesson02::server::PAGE.as_bytes());
 }
 
-/// Runs lesson02 against a scripted server and checks a failure: exit
-/// status 1, exactly one `error:` line, and no file left behind.
-fn failure(name: &str, script: Script, extra: &[&str]) {
-    let server = one_shot(script);
-    let url = server.url("/");
-    let mut args = vec![url.as_str()];
-    args.extend_from_slice(extra);
-    let dir = snapshot(name, &args);
-    let request = server.join();
-    assert!(request.starts_with(b"GET / HTTP/1.1\r\n"), "{request:?}");
+/// Runs lesson02 against one of the built-in server's misbehaving paths
+/// (`--local PATH`, exactly as the book shows the command) and checks a
+/// failure: exit status 1, exactly one `error:` line, no file left behind.
+fn failure(name: &str, args: &[&str]) {
+    let dir = snapshot(name, args);
     check_failed_cleanly(dir.path());
 }
 
@@ -126,65 +123,29 @@ fn check_failed_cleanly(dir: &Path) {
 }
 
 #[rstest]
-#[case::closed_mid_head(
-    "lesson02_error_closed_mid_head",
-    b"HTTP/1.1 200 OK\r\nContent-Le".to_vec()
-)]
-#[case::closed_at_once("lesson02_error_closed_at_once", Vec::new())]
-#[case::bad_status_line(
-    "lesson02_error_bad_status_line",
-    response("HTTP/1.1 OK", &["Content-Length: 2"], b"hi")
-)]
-#[case::not_http(
-    "lesson02_error_not_http",
-    b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec()
-)]
-#[case::bad_header_line(
-    "lesson02_error_bad_header_line",
-    response("HTTP/1.1 200 OK", &["Content Length: 2"], b"hi")
-)]
-#[case::bad_chunk_size(
-    "lesson02_error_bad_chunk_size",
-    response(
-        "HTTP/1.1 200 OK",
-        &["Transfer-Encoding: chunked"],
-        b"5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n"
-    )
-)]
-#[case::chunk_longer_than_its_size(
-    "lesson02_error_chunk_too_long",
-    response("HTTP/1.1 200 OK", &["Transfer-Encoding: chunked"], b"3\r\nhello\r\n0\r\n\r\n")
-)]
+#[case::closed_mid_head("lesson02_error_closed_mid_head", "/closed-mid-head")]
+#[case::closed_at_once("lesson02_error_closed_at_once", "/closed-at-once")]
+#[case::bad_status_line("lesson02_error_bad_status_line", "/bad-status-line")]
+#[case::not_http("lesson02_error_not_http", "/not-http")]
+#[case::bad_header_line("lesson02_error_bad_header_line", "/bad-header-line")]
+#[case::bad_chunk_size("lesson02_error_bad_chunk_size", "/bad-chunk-size")]
+#[case::chunk_too_long("lesson02_error_chunk_too_long", "/chunk-too-long")]
 #[case::closed_mid_chunk(
     "lesson02_error_closed_mid_chunk",
-    response("HTTP/1.1 200 OK", &["Transfer-Encoding: chunked"], b"5\r\nhello\r\n5\r\nwo")
+    "/closed-mid-chunk"
 )]
-#[case::short_body(
-    "lesson02_error_short_body",
-    response("HTTP/1.1 200 OK", &["Content-Length: 100"], b"only 19 bytes here.")
-)]
+#[case::short_body("lesson02_error_short_body", "/short-body")]
 #[case::bad_content_length(
     "lesson02_error_bad_content_length",
-    response("HTTP/1.1 200 OK", &["Content-Length: +12"], b"twelve bytes")
+    "/bad-content-length"
 )]
-#[case::conflicting_content_length(
+#[case::conflicting_lengths(
     "lesson02_error_conflicting_lengths",
-    response("HTTP/1.1 200 OK", &["Content-Length: 5", "Content-Length: 6"], b"hello!")
+    "/conflicting-lengths"
 )]
-#[case::huge_head("lesson02_error_huge_head", huge_head())]
-fn misbehaving_server(#[case] name: &str, #[case] reply: Vec<u8>) {
-    failure(name, Script::Reply(reply), &[]);
-}
-
-/// 70 KiB of header lines and no empty line.
-fn huge_head() -> Vec<u8> {
-    let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
-    while bytes.len() < 70 * 1024 {
-        bytes.extend_from_slice(
-            b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
-        );
-    }
-    bytes
+#[case::huge_head("lesson02_error_huge_head", "/huge-head")]
+fn misbehaving_server(#[case] name: &str, #[case] path: &str) {
+    failure(name, &["--local", path]);
 }
 
 /// A body with no end in sight (2 MiB, no Content-Length) against a
@@ -192,11 +153,9 @@ fn huge_head() -> Vec<u8> {
 /// part already written is removed.
 #[test]
 fn body_over_max_body() {
-    let reply = response("HTTP/1.1 200 OK", &[], &vec![b'z'; 2 << 20]);
     failure(
         "lesson02_error_body_too_large",
-        Script::Reply(reply),
-        &["--max-body", "1048576"],
+        &["--local", "/endless", "--max-body", "1048576"],
     );
 }
 
@@ -205,8 +164,7 @@ fn body_over_max_body() {
 fn timeout() {
     failure(
         "lesson02_error_timeout",
-        Script::Silent,
-        &["--timeout", "1"],
+        &["--local", "/silent", "--timeout", "1"],
     );
 }
 
@@ -272,21 +230,10 @@ fn usage_errors() {
 /// A non-UTF-8 chunked body and a 404 page: binary safe, and a
 /// well-formed error page is saved (with a note) rather than refused.
 #[test]
-fn chunked_binary_from_a_server() {
-    let body: Vec<u8> = (0..=255u8).rev().collect();
-    let reply = response(
-        "HTTP/1.1 404 Not Found",
-        &[
-            "Content-Type: application/octet-stream",
-            "Transfer-Encoding: chunked",
-        ],
-        &chunked(&body, 100),
-    );
-    let server = one_shot(Script::Trickle(reply, 7));
-    let url = server.url("/");
-    let dir = snapshot("lesson02_chunked_binary_404", &[&url]);
-    server.join();
+fn chunked_binary_404() {
+    let dir =
+        snapshot("lesson02_chunked_binary_404", &["--local", "/binary-404"]);
     let saved =
         fs::read(dir.path().join("lesson02-page.bin")).expect("the saved file");
-    assert_eq!(saved, body);
+    assert_eq!(saved, (0..=255u8).rev().collect::<Vec<u8>>());
 }

@@ -183,8 +183,8 @@ fn server_log_of_a_session() {
         format_transcript(BIN, &client_args, &client),
     );
     let mut settings = transcript_settings();
-    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
-    settings.add_filter(r"--port \d{2,}", "--port PORT");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+    settings.add_filter(r"--port \d{2,}", "--port [PORT]");
     settings.bind(|| insta::assert_snapshot!("lesson04_session", text));
 }
 
@@ -216,7 +216,7 @@ fn client_when_the_server_shuts_down() {
     server.join().expect("the stand-in server");
     let text = format_transcript(BIN, &args, &run);
     let mut settings = transcript_settings();
-    settings.add_filter(r"--port \d{2,}", "--port PORT");
+    settings.add_filter(r"--port \d{2,}", "--port [PORT]");
     settings
         .bind(|| insta::assert_snapshot!("lesson04_client_server_gone", text));
 }

@@ -14,12 +14,12 @@ fn snapshot(name: &str, args: &[&str]) {
 }
 
 /// The same for a demo, whose ports change on every run (the OS picks
-/// them): they are replaced by `PORT`.
+/// them): they are replaced by `[PORT]`.
 fn demo_snapshot(name: &str, args: &[&str]) {
     let dir = std::env::temp_dir();
     let text = transcript(BIN, args, &dir);
     let mut settings = transcript_settings();
-    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
     settings.bind(|| insta::assert_snapshot!(name, text));
 }
 

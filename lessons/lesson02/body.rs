@@ -227,25 +227,6 @@ pub struct ChunkedDecoder {
 }
 
 impl ChunkedDecoder {
-    pub fn new(limit: u64) -> Self {
-        ChunkedDecoder {
-            state: Chunk::Size,
-            line: Vec::new(),
-            written: 0,
-            limit,
-        }
-    }
-
-    /// True once the last chunk and the trailer section are through.
-    pub fn is_done(&self) -> bool {
-        self.state == Chunk::Done
-    }
-
-    /// Chunk data bytes decoded so far.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
-
     /// Decodes `input`, writing chunk data to `out`. Returns how many
     /// bytes of `input` were used: all of them, unless the body ended
     /// inside `input` (what follows is not part of it).
@@ -292,6 +273,28 @@ impl ChunkedDecoder {
     }
 }
 // ANCHOR_END: chunked_decoder
+
+/// Starting, and asking how far it got.
+impl ChunkedDecoder {
+    pub fn new(limit: u64) -> Self {
+        ChunkedDecoder {
+            state: Chunk::Size,
+            line: Vec::new(),
+            written: 0,
+            limit,
+        }
+    }
+
+    /// True once the last chunk and the trailer section are through.
+    pub fn is_done(&self) -> bool {
+        self.state == Chunk::Done
+    }
+
+    /// Chunk data bytes decoded so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
 
 impl ChunkedDecoder {
     /// Collects a line up to its `\n`, then acts on it.

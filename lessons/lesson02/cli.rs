@@ -22,6 +22,12 @@ from that server: http://HOST[:PORT][/PATH], or just HOST.
                    /chunked   the page in chunks (Transfer-Encoding)
                    /close     the page, ended by closing the connection
                    /binary    256 bytes, every value 0-255
+                 or for a server that misbehaves in one way:
+                   /not-http /closed-at-once /closed-mid-head
+                   /bad-status-line /bad-header-line /huge-head
+                   /short-body /bad-content-length /conflicting-lengths
+                   /bad-chunk-size /chunk-too-long /closed-mid-chunk
+                   /endless /binary-404 /silent
   -o FILE        save the body to FILE (default: lesson02-page.html,
                  or lesson02-page.bin if the server says it is not HTML)
   --naive        do it the tutorial's way: read 1024 bytes at a time
@@ -151,6 +157,20 @@ mod tests {
             panic!("a URL after -- should parse");
         };
         assert_eq!(source, Source::Url("-weird-host".into()));
+    }
+
+    /// The help names every path of the built-in server.
+    #[test]
+    fn usage_lists_every_path() {
+        use crate::lesson02::server::{FAULTS, PATHS};
+        for (path, _) in PATHS.iter().chain(FAULTS) {
+            let word = format!(" {path} ");
+            let line_end = format!(" {path}\n");
+            assert!(
+                USAGE.contains(&word) || USAGE.contains(&line_end),
+                "{path}"
+            );
+        }
     }
 
     #[test]

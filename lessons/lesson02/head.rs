@@ -61,6 +61,7 @@ pub struct ResponseHead {
     /// In the order the server sent them.
     pub headers: Vec<Header>,
 }
+// ANCHOR_END: response_head
 
 impl ResponseHead {
     /// The reason phrase.
@@ -85,7 +86,6 @@ impl ResponseHead {
             .map(|(_, value)| value)
     }
 }
-// ANCHOR_END: response_head
 
 /// Why a head did not parse. `line` counts from 1 (the status line).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,11 +109,6 @@ pub fn ratio(ours: f64, theirs: f64) -> String {
     }
 }
 
-/// `met` or `MISSED`, for the target column.
-pub fn verdict(met: bool) -> String {
-    if met { "met" } else { "MISSED" }.to_string()
-}
-
 /// One line saying what this machine is, for the top of each report.
 pub fn machine_note() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
