@@ -12,6 +12,7 @@ use std::process::{self, ExitCode};
 use std::time::Duration;
 
 use lessons::cli;
+use lessons::lesson03::server::listen_error;
 use lessons::lesson04::cli::{Command, PROGRAM, parse};
 use lessons::lesson04::client::run_client;
 use lessons::lesson04::demo;
@@ -59,9 +60,8 @@ fn serve(port: u16, idle_timeout: Duration) -> ExitCode {
     let server = match Server::bind(address, config, log.clone()) {
         Ok(server) => server,
         Err(error) => {
-            warn(format_args!(
-                "error: port {port} is not free: {error} (try --port 0)"
-            ));
+            let why = listen_error(address, &error, PROGRAM.name);
+            warn(format_args!("error: {why}"));
             return ExitCode::FAILURE;
         }
     };
