@@ -3,6 +3,7 @@
 //!     cargo run --bin lesson04                     # the server
 //!     cargo run --bin lesson04 -- client           # its client
 //!     cargo run --bin lesson04 -- demo [SCENARIO]  # each ending, acted out
+//!     cargo run --bin lesson04 -- pitfall [NAME]   # a hidden trap, acted out
 //!
 //! The work happens in `lessons::lesson04`; this file reads the command
 //! line, installs the Ctrl+C handler and reports the outcome.
@@ -17,6 +18,7 @@ use lessons::lesson04::cli::{Command, PROGRAM, parse};
 use lessons::lesson04::client::run_client;
 use lessons::lesson04::demo;
 use lessons::lesson04::log::Log;
+use lessons::lesson04::pitfalls;
 use lessons::lesson04::server::{Config, Server};
 use lessons::output::{Stdout, print, warn};
 
@@ -41,6 +43,17 @@ fn main() -> ExitCode {
             scenario: Some(scenario),
         } => {
             if demo::run(scenario) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Pitfall(None) => {
+            print(pitfalls::listing());
+            ExitCode::SUCCESS
+        }
+        Command::Pitfall(Some(pitfall)) => {
+            if pitfalls::run(pitfall) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
