@@ -223,8 +223,9 @@ fn privileged_port() -> Step {
     let start_text =
         start.map_or("1024 unless changed".into(), |s| format!("here {s}"));
     let rule = format!(
-        "on Linux, ports below net.ipv4.ip_unprivileged_port_start \
-         ({start_text}) need root or the capability CAP_NET_BIND_SERVICE"
+        "on Linux, only root or a program with the capability\n  \
+         CAP_NET_BIND_SERVICE may bind a port below\n  \
+         net.ipv4.ip_unprivileged_port_start ({start_text})"
     );
     let address = SocketAddr::from(([127, 0, 0, 1], 80));
     say(format_args!("binding {address}"));
@@ -232,33 +233,31 @@ fn privileged_port() -> Step {
         Err(e) if e.kind() == ErrorKind::PermissionDenied => {
             say(format_args!("refused: {e}"));
             say(format_args!("why: {rule}"));
-            say("instead: use a port from 1024 up (this workbook's servers \
-                 use 9999), or port 0 for any free one");
+            say("instead: a port from 1024 up (this workbook's servers use \
+                 9999),\n  or port 0 for any free one");
         }
         Err(e) if e.kind() == ErrorKind::AddrInUse => {
             say(format_args!("refused: {e}"));
-            say("another program already listens there; Linux checks the \
-                 permission first, so this process was allowed to use port 80");
+            say(
+                "another program listens there already; Linux checks the\n  \
+                 permission first, so this process may use port 80",
+            );
         }
         Err(e) => return Err(format!("bind failed: {e}")),
         Ok(listener) => {
             drop(listener);
             say("bound, and let go of it at once");
             let reason = if uid == 0 {
-                "you are root, and root may bind any port".to_string()
+                "root may bind any port".to_string()
             } else if capable == Some(true) {
                 "this process has CAP_NET_BIND_SERVICE".to_string()
+            } else if let Some(start) = start {
+                format!("this system lets anyone bind ports from {start} up")
             } else {
-                match start {
-                    Some(s) => format!(
-                        "this system lets anyone bind ports from {s} up"
-                    ),
-                    None => "this system allowed it".to_string(),
-                }
+                "this system allowed it".to_string()
             };
-            say(format_args!("why: {reason}; {rule}"));
-            say("as an ordinary user, the same bind fails with \
-                 \"Permission denied\"");
+            say(format_args!("why: {reason}: {rule};"));
+            say("  as an ordinary user the same bind fails: Permission denied");
         }
     }
     Ok(())

@@ -328,7 +328,7 @@ fn time_wait(log: &Log) -> Step {
     restart(log, port, false, false)?;
     restart(log, port, false, true)?;
     demo.say(
-        "round 2: the old server's listening socket sets SO_REUSEADDR, as \
+        "round 2: the old server's socket sets SO_REUSEADDR, as \
          TcpListener::bind and lesson03's listen do",
     );
     let port = close_first(log, true)?;
@@ -359,9 +359,9 @@ fn listener(port: u16, reuse: bool) -> io::Result<TcpListener> {
 #[cfg(target_os = "linux")]
 fn how(reuse: bool) -> &'static str {
     if reuse {
-        "TcpListener::bind, SO_REUSEADDR on"
+        "TcpListener::bind (SO_REUSEADDR on)"
     } else {
-        "a socket2 socket, SO_REUSEADDR off"
+        "a socket2 socket (SO_REUSEADDR off)"
     }
 }
 
@@ -372,7 +372,10 @@ fn close_first(log: &Log, reuse: bool) -> Step<u16> {
     let server = log.labelled("server");
     let old = listener(0, reuse).map_err(|e| format!("listen: {e}"))?;
     let address = old.local_addr().map_err(|e| e.to_string())?;
-    server.say(format_args!("listening on {address} ({})", how(reuse)));
+    server.say(format_args!(
+        "listens on {address}, made with {}",
+        how(reuse)
+    ));
     let mut client = Client::connect(address, log.labelled("client"))?;
     let (accepted, _) = old.accept().map_err(|e| format!("accept: {e}"))?;
     server
@@ -395,12 +398,10 @@ fn close_first(log: &Log, reuse: bool) -> Step<u16> {
 #[cfg(target_os = "linux")]
 fn restart(log: &Log, port: u16, old_reused: bool, reuse: bool) -> Step {
     let server = log.labelled("new");
+    server.say(format_args!("binds 127.0.0.1:{port} with {}", how(reuse)));
     match listener(port, reuse) {
         Ok(_) => {
-            server.say(format_args!(
-                "binds 127.0.0.1:{port} ({}): listening at once",
-                how(reuse)
-            ));
+            server.say("listening at once");
             if !(reuse && old_reused) {
                 return Err("expected \"address in use\"".into());
             }
@@ -411,10 +412,7 @@ fn restart(log: &Log, port: u16, old_reused: bool, reuse: bool) -> Step {
                 (true, false) => "the old socket did not allow reuse",
                 (true, true) => return Err(format!("unexpected: {e}")),
             };
-            server.say(format_args!(
-                "binds 127.0.0.1:{port} ({}): {e}: {why}",
-                how(reuse)
-            ));
+            server.say(format_args!("{e}: {why}"));
         }
         Err(e) => return Err(format!("bind: {e}")),
     }
