@@ -282,6 +282,12 @@ fn pitfall_list() {
 #[test]
 fn pitfall_partial_writes() {
     let text = transcript(BIN, &["pitfall", "partial-writes"], here());
+    assert!(text.ends_with("[exit status: 0]\n"), "{text}");
+    // Linux doubles the send buffer asked for (and reports 8192); other
+    // systems do not, so the snapshot is Linux's.
+    if !cfg!(target_os = "linux") {
+        return;
+    }
     let taken: usize = text
         .split("bytes: Ok(")
         .nth(1)
