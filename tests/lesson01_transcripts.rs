@@ -105,3 +105,142 @@ fn a_huge_argument_gets_a_short_error_line() {
         assert!(line.len() < 200, "a long line: {line}");
     }
 }
+
+/// The pitfall demos: the list, and each pitfall's transcript. Ports
+/// change on every run (the OS picks them): they become `PORT`.
+fn pitfall_snapshot(name: &str, args: &[&str]) {
+    let dir = std::env::temp_dir();
+    let text = transcript(BIN, args, &dir);
+    let mut settings = transcript_settings();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+    settings.add_filter(r"\]:\d+", "]:PORT");
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn pitfall_list() {
+    snapshot("lesson01_pitfall_list", &["pitfall"]);
+    terminal::assert_usage_errors(
+        BIN,
+        &[&["pitfall", "nosuch"], &["pitfall", "1", "2"]],
+    );
+}
+
+#[test]
+fn pitfall_dual_stack() {
+    // A machine without IPv6 (some containers) cannot show this.
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!(
+            "note: no IPv6 loopback here; skipping the dual-stack pitfall"
+        );
+        return;
+    }
+    // The first line names the system's default for IPV6_V6ONLY, which
+    // differs between systems: the snapshot is Linux's.
+    if cfg!(target_os = "linux") {
+        pitfall_snapshot(
+            "lesson01_pitfall_dual_stack",
+            &["pitfall", "dual-stack"],
+        );
+    } else {
+        let run = terminal::run(
+            BIN,
+            &["pitfall", "dual-stack"],
+            &std::env::temp_dir(),
+        );
+        assert!(run.status.success(), "{}", run.output);
+    }
+}
+
+/// Port 80, refused to an ordinary user and allowed to root. The test
+/// suite often runs as root (CI does): then the ordinary user's run
+/// comes from `setpriv`, which runs the lesson as user `nobody`.
+#[cfg(target_os = "linux")]
+mod privileged_port {
+    use super::*;
+
+    const ARGS: &[&str] = &["pitfall", "privileged-port"];
+
+    fn settings() -> insta::Settings {
+        let mut settings = transcript_settings();
+        settings.add_filter(r"uid [1-9]\d*, not root", "uid [UID], not root");
+        settings
+    }
+
+    /// Port 80 is privileged on this machine (it is, unless
+    /// `ip_unprivileged_port_start` was lowered, as some containers do).
+    fn port_80_is_privileged() -> bool {
+        let path = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+        let start = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| text.trim().parse::<u16>().ok());
+        if start.is_some_and(|start| start <= 80) {
+            eprintln!("note: port 80 is not privileged here; skipping");
+            return false;
+        }
+        true
+    }
+
+    fn is_root() -> bool {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    /// The lesson run as an ordinary user: directly if we are one, else
+    /// through `setpriv` as `nobody` (uid 65534). `None` (with a note)
+    /// if that cannot be done here.
+    fn run_unprivileged(args: &[&str]) -> Option<terminal::Run> {
+        let dir = std::env::temp_dir();
+        if !is_root() {
+            return Some(terminal::run(BIN, args, &dir));
+        }
+        let mut words =
+            vec!["--reuid=65534", "--regid=65534", "--clear-groups", BIN];
+        let check =
+            terminal::run("setpriv", &[&words[..], &["--help"]].concat(), &dir);
+        if !check.status.success() {
+            eprintln!(
+                "note: cannot run the lesson as user nobody with setpriv \
+                 (is util-linux installed, and the build folder readable \
+                 by all?): {}; skipping",
+                check.output.lines().next().unwrap_or("")
+            );
+            return None;
+        }
+        words.extend_from_slice(args);
+        Some(terminal::run("setpriv", &words, &dir))
+    }
+
+    #[test]
+    fn as_an_ordinary_user() {
+        if !port_80_is_privileged() {
+            return;
+        }
+        let Some(run) = run_unprivileged(ARGS) else {
+            return;
+        };
+        let text = terminal::format_transcript(BIN, ARGS, &run);
+        settings().bind(|| {
+            insta::assert_snapshot!("lesson01_pitfall_privileged_port", text);
+        });
+    }
+
+    #[test]
+    fn as_root() {
+        if !is_root() {
+            eprintln!("note: not root; skipping the root run of port 80");
+            return;
+        }
+        let text = transcript(BIN, ARGS, &std::env::temp_dir());
+        if text.contains("Address already in use") {
+            eprintln!("note: something listens on port 80 here; skipping");
+            return;
+        }
+        settings().bind(|| {
+            insta::assert_snapshot!(
+                "lesson01_pitfall_privileged_port_root",
+                text
+            );
+        });
+    }
+}

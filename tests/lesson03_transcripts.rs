@@ -268,3 +268,116 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+#[test]
+fn pitfall_list() {
+    let text = transcript(BIN, &["pitfall"], here());
+    transcript_settings()
+        .bind(|| insta::assert_snapshot!("lesson03_pitfall_list", text));
+    assert_usage_errors(BIN, &[&["pitfall", "nosuch"], &["pitfall", "1", "2"]]);
+}
+
+/// The byte counts depend on the kernel's buffer sizes: the snapshot
+/// hides them, the test checks that the first write was short.
+#[test]
+fn pitfall_partial_writes() {
+    let text = transcript(BIN, &["pitfall", "partial-writes"], here());
+    assert!(text.ends_with("[exit status: 0]\n"), "{text}");
+    // Linux doubles the send buffer asked for (and reports 8192); other
+    // systems do not, so the snapshot is Linux's.
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let taken: usize = text
+        .split("bytes: Ok(")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {text}"));
+    assert!(0 < taken && taken < 1_000_000, "{text}");
+    let mut settings = transcript_settings();
+    settings.add_filter(r"bytes: Ok\(\d+\)", "bytes: Ok([N])");
+    settings.add_filter(r"\d+ bytes taken in all", "[M] bytes taken in all");
+    settings.add_filter(r"the other \d+", "the other [1000000 - M]");
+    settings.bind(|| {
+        insta::assert_snapshot!("lesson03_pitfall_partial_writes", text);
+    });
+}
+
+/// Out of file descriptors: the server's accept fails, it pauses 100 ms
+/// between tries (so a second of waiting costs about ten tries, not
+/// millions), keeps serving, and recovers. Linux only: the demo lowers
+/// its limit with `setrlimit`.
+#[cfg(target_os = "linux")]
+#[test]
+fn pitfall_too_many_files() {
+    let text = transcript(BIN, &["pitfall", "too-many-files"], here());
+    let numbers = |marker: &str| -> Vec<u128> {
+        text.lines()
+            .filter(|line| line.contains(marker))
+            .flat_map(|line| line.split_whitespace())
+            .filter_map(|word| word.parse().ok())
+            .collect()
+    };
+    let total = numbers("times in");
+    let [tries, millis] = total[..] else {
+        panic!("no summary in {text}");
+    };
+    assert!(tries >= 5, "too few tries: {text}");
+    assert!(tries <= millis / 100 + 3, "a busy loop? {text}");
+    let mut settings = settings();
+    settings.add_filter(
+        r"failed \d+ times in \d+ ms",
+        "failed [N] times in [T] ms",
+    );
+    settings.add_filter(r"failed \d+ times,", "failed [N] times,");
+    settings.bind(|| {
+        insta::assert_snapshot!("lesson03_pitfall_too_many_files", text);
+    });
+}
+
+/// Port 80 as an ordinary user: one line that names the real cause.
+/// When the tests run as root (CI does), `setpriv` runs the lesson as
+/// user nobody. lesson04 shares the message; its tests check it too.
+#[cfg(target_os = "linux")]
+#[test]
+fn port_80_as_an_ordinary_user_names_the_cause() {
+    let start = std::fs::read_to_string(
+        "/proc/sys/net/ipv4/ip_unprivileged_port_start",
+    )
+    .ok()
+    .and_then(|text| text.trim().parse::<u16>().ok());
+    let Some(start) = start.filter(|&start| start > 80) else {
+        eprintln!("note: port 80 is not privileged here; skipping");
+        return;
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        let run = run(BIN, &["--port", "80"], here());
+        assert_cause(&run, start);
+        return;
+    }
+    let tmp = std::env::temp_dir();
+    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups", BIN];
+    let check = run("setpriv", &[&setpriv[..], &["--help"]].concat(), &tmp);
+    if !check.status.success() {
+        eprintln!("note: cannot run the lesson as nobody (setpriv); skipping");
+        return;
+    }
+    let run = run("setpriv", &[&setpriv[..], &["--port", "80"]].concat(), &tmp);
+    assert_cause(&run, start);
+}
+
+#[cfg(target_os = "linux")]
+fn assert_cause(run: &terminal::Run, start: u16) {
+    assert_eq!(run.status.code(), Some(1), "{}", run.output);
+    assert_eq!(
+        run.output,
+        format!(
+            "error: cannot listen on 127.0.0.1:80: Permission denied (os \
+             error 13): on Linux, ports below {start} need root or \
+             CAP_NET_BIND_SERVICE; try a port from {start} up, or --port 0\n"
+        )
+    );
+}

@@ -104,3 +104,68 @@ fn client_without_a_server() {
         run.output
     );
 }
+
+#[test]
+fn pitfall_list() {
+    snapshot("lesson04_pitfall_list", &["pitfall"]);
+    terminal::assert_usage_errors(
+        BIN,
+        &[&["pitfall", "nosuch"], &["pitfall", "splits", "2"]],
+    );
+}
+
+/// The relay waits for each of the server's reads before it passes on
+/// the next piece: the transcript is the same on every run.
+#[test]
+fn pitfall_splits() {
+    demo_snapshot("lesson04_pitfall_splits", &["pitfall", "splits"]);
+}
+
+/// Linux's rules for SO_REUSEADDR against a port held in TIME_WAIT.
+#[cfg(target_os = "linux")]
+#[test]
+fn pitfall_time_wait() {
+    demo_snapshot("lesson04_pitfall_time_wait", &["pitfall", "time-wait"]);
+}
+
+/// Port 80 as an ordinary user: one line that names the real cause, the
+/// same as lesson03's. Through `setpriv` (as user nobody) when the tests
+/// run as root.
+#[cfg(target_os = "linux")]
+#[test]
+fn port_80_as_an_ordinary_user_names_the_cause() {
+    let start = std::fs::read_to_string(
+        "/proc/sys/net/ipv4/ip_unprivileged_port_start",
+    )
+    .ok()
+    .and_then(|text| text.trim().parse::<u16>().ok());
+    let Some(start) = start.filter(|&start| start > 80) else {
+        eprintln!("note: port 80 is not privileged here; skipping");
+        return;
+    };
+    let tmp = std::env::temp_dir();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let run = if unsafe { libc::geteuid() } != 0 {
+        terminal::run(BIN, &["--port", "80"], &tmp)
+    } else {
+        let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups", BIN];
+        let help = [&setpriv[..], &["--help"]].concat();
+        if !terminal::run("setpriv", &help, &tmp).status.success() {
+            eprintln!(
+                "note: cannot run the lesson as nobody (setpriv); skipping"
+            );
+            return;
+        }
+        let port = [&setpriv[..], &["--port", "80"]].concat();
+        terminal::run("setpriv", &port, &tmp)
+    };
+    assert_eq!(run.status.code(), Some(1), "{}", run.output);
+    assert_eq!(
+        run.output,
+        format!(
+            "error: cannot listen on 127.0.0.1:80: Permission denied (os \
+             error 13): on Linux, ports below {start} need root or \
+             CAP_NET_BIND_SERVICE; try a port from {start} up, or --port 0\n"
+        )
+    );
+}

@@ -2,6 +2,7 @@
 //!
 //!     cargo run --bin lesson01                    # a guided tour
 //!     cargo run --bin lesson01 -- 10.0.0.1 ::1    # explain your own
+//!     cargo run --bin lesson01 -- pitfall [NAME]  # a surprise, acted out
 //!
 //! The work happens in `lessons::lesson01`; this file only reads the
 //! command line and prints.
@@ -9,12 +10,26 @@
 use std::process::ExitCode;
 
 use lessons::cli;
-use lessons::lesson01::cli::{PROGRAM, parse};
+use lessons::lesson01::cli::{Command, PROGRAM, parse};
 use lessons::lesson01::explain::{explain, tour};
+use lessons::lesson01::pitfalls;
 use lessons::output::{print, say, warn};
 
 fn main() -> ExitCode {
-    let addresses = cli::read(&PROGRAM, parse);
+    let addresses = match cli::read(&PROGRAM, parse) {
+        Command::Explain(addresses) => addresses,
+        Command::Pitfall(None) => {
+            print(pitfalls::listing());
+            return ExitCode::SUCCESS;
+        }
+        Command::Pitfall(Some(pitfall)) => {
+            return if pitfalls::run(pitfall) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
     if addresses.is_empty() {
         print(tour());
         return ExitCode::SUCCESS;

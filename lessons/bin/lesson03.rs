@@ -3,11 +3,11 @@
 //!     cargo run --bin lesson03                  # the server, port 9999
 //!     cargo run --bin lesson03 -- client        # in a second terminal
 //!     cargo run --bin lesson03 -- demo          # both at once, timed
+//!     cargo run --bin lesson03 -- pitfall NAME  # a trap, acted out
 //!
 //! The work happens in `lessons::lesson03`; this file only reads the
 //! command line, calls into it and prints.
 
-use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,10 +19,11 @@ use lessons::lesson03::cli::{
 };
 use lessons::lesson03::client::run_client;
 use lessons::lesson03::demo::run_demo;
+use lessons::lesson03::pitfalls;
 use lessons::lesson03::server::{
-    BACKLOG, Config, listen, serve_threaded, stdout_log,
+    BACKLOG, Config, listen, listen_error, serve_threaded, stdout_log,
 };
-use lessons::output::{Stdout, say, warn};
+use lessons::output::{Stdout, print, say, warn};
 
 fn main() -> ExitCode {
     let result = match cli::read(&PROGRAM, parse) {
@@ -35,6 +36,17 @@ fn main() -> ExitCode {
             run_demo(threads, &mut Stdout).map_err(|e| e.to_string())
         }
         Command::Burst(options) => run_burst(&options),
+        Command::Pitfall(None) => {
+            print(pitfalls::listing());
+            Ok(())
+        }
+        Command::Pitfall(Some(pitfall)) => {
+            return if pitfalls::run(pitfall) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,13 +68,8 @@ fn run_server(options: &ServeOptions) -> Result<(), String> {
         Ipv4Addr::LOCALHOST
     };
     let addr = SocketAddr::from((ip, options.port));
-    let listener = listen(addr, BACKLOG).map_err(|e| match e.kind() {
-        ErrorKind::AddrInUse => format!(
-            "{addr} is already in use (another lesson03 server? \
-             try --port 0 for any free port)"
-        ),
-        _ => format!("cannot listen on {addr}: {e}"),
-    })?;
+    let listener = listen(addr, BACKLOG)
+        .map_err(|e| listen_error(addr, &e, PROGRAM.name))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     say(format_args!(
         "Listening on {local} (backlog {BACKLOG}). Stop with Ctrl+C."

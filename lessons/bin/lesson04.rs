@@ -3,6 +3,7 @@
 //!     cargo run --bin lesson04                     # the server
 //!     cargo run --bin lesson04 -- client           # its client
 //!     cargo run --bin lesson04 -- demo [SCENARIO]  # each ending, acted out
+//!     cargo run --bin lesson04 -- pitfall [NAME]   # a hidden trap, acted out
 //!
 //! The work happens in `lessons::lesson04`; this file reads the command
 //! line, installs the Ctrl+C handler and reports the outcome.
@@ -12,10 +13,12 @@ use std::process::{self, ExitCode};
 use std::time::Duration;
 
 use lessons::cli;
+use lessons::lesson03::server::listen_error;
 use lessons::lesson04::cli::{Command, PROGRAM, parse};
 use lessons::lesson04::client::run_client;
 use lessons::lesson04::demo;
 use lessons::lesson04::log::Log;
+use lessons::lesson04::pitfalls;
 use lessons::lesson04::server::{Config, Server};
 use lessons::output::{Stdout, print, warn};
 
@@ -45,6 +48,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Pitfall(None) => {
+            print(pitfalls::listing());
+            ExitCode::SUCCESS
+        }
+        Command::Pitfall(Some(pitfall)) => {
+            if pitfalls::run(pitfall) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
     }
 }
 
@@ -59,9 +73,8 @@ fn serve(port: u16, idle_timeout: Duration) -> ExitCode {
     let server = match Server::bind(address, config, log.clone()) {
         Ok(server) => server,
         Err(error) => {
-            warn(format_args!(
-                "error: port {port} is not free: {error} (try --port 0)"
-            ));
+            let why = listen_error(address, &error, PROGRAM.name);
+            warn(format_args!("error: {why}"));
             return ExitCode::FAILURE;
         }
     };

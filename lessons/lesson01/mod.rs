@@ -12,6 +12,7 @@ pub mod cli;
 pub mod explain;
 pub mod ipv4;
 pub mod ipv6;
+pub mod pitfalls;
 pub mod ports;
 pub mod ranges;
 pub mod socket_addr;

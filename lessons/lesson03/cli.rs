@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use super::client::DEFAULT_NAMES;
+use super::pitfalls::{self, Pitfall};
 use super::server::{BACKLOG, DEFAULT_PORT, IDLE_TIMEOUT, Threads};
-use crate::cli::{Arg, Args, Program, number, port, seconds};
+use crate::cli::{Arg, Args, Program, number, port, quote, seconds};
 
 pub const PROGRAM: Program = Program {
     name: "lesson03",
@@ -19,6 +20,7 @@ usage: cargo run --bin lesson03 -- [--port N] [--slow] [--all-interfaces]
        cargo run --bin lesson03 -- demo [--single-thread]
        cargo run --bin lesson03 -- burst [--clients N] [--backlog N]
                                          [--port N]
+       cargo run --bin lesson03 -- pitfall [NAME]
 
 With no command: the server, on 127.0.0.1:9999 (--port 0: any free port).
 It greets each client with Welcome! and answers each name with
@@ -34,6 +36,8 @@ demo:   5 clients at once against a server on a free port, timed;
 burst:  N clients (default 500) connecting at the same instant to a
         server with the given listen backlog (default 1024), or to a
         server already running on --port.
+pitfall: acts out one trap of a real server, in one process; with no
+        NAME, lists them.
 
   -h, --help        show this help";
 
@@ -41,9 +45,16 @@ burst:  N clients (default 500) connecting at the same instant to a
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve(ServeOptions),
-    Client { port: u16, names: Vec<String> },
-    Demo { threads: Threads },
+    Client {
+        port: u16,
+        names: Vec<String>,
+    },
+    Demo {
+        threads: Threads,
+    },
     Burst(BurstOptions),
+    /// A pitfall to act out, or `None` to list them.
+    Pitfall(Option<&'static Pitfall>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +85,8 @@ pub fn parse(args: &mut Args) -> Result<Command, String> {
         parse_demo(args)
     } else if args.command("burst") {
         parse_burst(args)
+    } else if args.command("pitfall") {
+        parse_pitfall(args)
     } else {
         parse_serve(args)
     }
@@ -171,6 +184,24 @@ fn parse_burst(args: &mut Args) -> Result<Command, String> {
     Ok(Command::Burst(options))
 }
 
+fn parse_pitfall(args: &mut Args) -> Result<Command, String> {
+    let name = match args.next_arg()? {
+        None => return Ok(Command::Pitfall(None)),
+        Some(Arg::Word(name)) => name,
+        Some(other) => return Err(other.unexpected()),
+    };
+    let Some(pitfall) = pitfalls::find(&name) else {
+        return Err(format!(
+            "no pitfall {} (pitfall alone lists them)",
+            quote(&name)
+        ));
+    };
+    if args.next_arg()?.is_some() {
+        return Err("pitfall takes one name at a time".into());
+    }
+    Ok(Command::Pitfall(Some(pitfall)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +243,11 @@ mod tests {
             }))
         );
         assert_eq!(
+            parse_words("pitfall partial-writes"),
+            Ok(Command::Pitfall(pitfalls::find("1")))
+        );
+        assert_eq!(parse_words("pitfall"), Ok(Command::Pitfall(None)));
+        assert_eq!(
             parse_words("client --port=7 -- -dash"),
             Ok(Command::Client {
                 port: 7,
@@ -229,6 +265,9 @@ mod tests {
             "--idle-timeout 0",
             "client --names",
             "--port 0 client",
+            "pitfall nosuch",
+            "pitfall 1 2",
+            "pitfall --fast",
         ] {
             assert!(parse_words(bad).is_err(), "{bad:?}");
         }

@@ -90,6 +90,48 @@ pub fn listen(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
 }
 // ANCHOR_END: listen
 
+/// Why `listen` failed, in one line that says what to do: `program`
+/// is the binary (`lesson03`), whose server may be the one in the way.
+pub fn listen_error(
+    addr: SocketAddr,
+    error: &io::Error,
+    program: &str,
+) -> String {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "{addr} is already in use (another {program} server? \
+             try --port 0 for any free port)"
+        ),
+        io::ErrorKind::PermissionDenied => format!(
+            "cannot listen on {addr}: {error}: {}",
+            permission_hint(addr.port())
+        ),
+        _ => format!("cannot listen on {addr}: {error}"),
+    }
+}
+
+/// Why a port may be refused to us, on this system.
+fn permission_hint(port: u16) -> String {
+    #[cfg(target_os = "linux")]
+    {
+        let path = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+        let start = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| text.trim().parse::<u16>().ok());
+        if start.is_some_and(|start| port < start)
+            || start.is_none() && port < 1024
+        {
+            let start = start.unwrap_or(1024);
+            return format!(
+                "on Linux, ports below {start} need root or \
+                 CAP_NET_BIND_SERVICE; try a port from {start} up, or --port 0"
+            );
+        }
+    }
+    let _ = port;
+    "this system does not let this program use that port; try --port 0".into()
+}
+
 /// Runs the server forever on `listener`, as `threads` says.
 pub fn serve(listener: TcpListener, config: Config, threads: Threads) -> ! {
     match threads {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::client::{DEFAULT_NAMES, check_name};
 use super::demo::{self, Scenario};
+use super::pitfalls::{self, Pitfall};
 use crate::cli::{Arg, Args, Program, port, quote, seconds};
 
 /// The port the tutorial's server listens on.
@@ -19,6 +20,7 @@ pub const USAGE: &str = "\
 usage: cargo run --bin lesson04 -- [--port N] [--idle-timeout SECS]
        cargo run --bin lesson04 -- client [--port N] [NAME...]
        cargo run --bin lesson04 -- demo [SCENARIO]
+       cargo run --bin lesson04 -- pitfall [NAME]
 
 With no command, the newline-framed greeting server on 127.0.0.1:9999
 (--port 0 lets the OS choose). It answers each line NAME with
@@ -33,6 +35,9 @@ nc 127.0.0.1 9999
 
 demo: acts out one way a conversation ends, both sides in one terminal;
 with no SCENARIO, lists them.
+
+pitfall: acts out a trap that loopback and quick tests hide; with no
+NAME, lists them.
 
   -h, --help   show this help";
 
@@ -50,6 +55,8 @@ pub enum Command {
     Demo {
         scenario: Option<&'static Scenario>,
     },
+    /// A pitfall to act out, or `None` to list them.
+    Pitfall(Option<&'static Pitfall>),
 }
 
 /// Reads the arguments after the program's name.
@@ -58,6 +65,8 @@ pub fn parse(args: &mut Args) -> Result<Command, String> {
         parse_client(args)
     } else if args.command("demo") {
         parse_demo(args)
+    } else if args.command("pitfall") {
+        parse_pitfall(args)
     } else {
         parse_serve(args)
     }
@@ -127,6 +136,24 @@ fn parse_demo(args: &mut Args) -> Result<Command, String> {
     })
 }
 
+fn parse_pitfall(args: &mut Args) -> Result<Command, String> {
+    let name = match args.next_arg()? {
+        None => return Ok(Command::Pitfall(None)),
+        Some(Arg::Word(name)) => name,
+        Some(other) => return Err(other.unexpected()),
+    };
+    let Some(pitfall) = pitfalls::find(&name) else {
+        return Err(format!(
+            "no pitfall {} (pitfall alone lists them)",
+            quote(&name)
+        ));
+    };
+    if args.next_arg()?.is_some() {
+        return Err("pitfall takes one name at a time".into());
+    }
+    Ok(Command::Pitfall(Some(pitfall)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +204,11 @@ mod tests {
                 }),
             ),
             (&["demo"], Ok(Command::Demo { scenario: None })),
+            (&["pitfall"], Ok(Command::Pitfall(None))),
+            (
+                &["pitfall", "time-wait"],
+                Ok(Command::Pitfall(pitfalls::find("2"))),
+            ),
             (
                 &["demo", "2"],
                 Ok(Command::Demo {
@@ -203,6 +235,8 @@ mod tests {
             &["demo", "a", "b"],
             &["demo", "eof", "exit"],
             &["demo", "nosuch"],
+            &["pitfall", "nosuch"],
+            &["pitfall", "splits", "time-wait"],
             &["client", "--verbose"],
         ];
         for args in cases {

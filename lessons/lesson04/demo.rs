@@ -25,10 +25,10 @@ use super::shutdown::Shutdown;
 use super::tutorial::tutorial_loop;
 
 /// How long any step of a demo may wait before the demo gives up.
-const WAIT: Duration = Duration::from_secs(5);
+pub(super) const WAIT: Duration = Duration::from_secs(5);
 
 /// A step that either went as the scenario says, or did not (and why).
-type Step<T = ()> = Result<T, String>;
+pub(super) type Step<T = ()> = Result<T, String>;
 
 pub struct Scenario {
     pub number: usize,
@@ -313,7 +313,7 @@ fn framing(log: &Log) -> Step {
 // The two sides
 
 /// Waits for the server to log a line containing `needle`.
-fn wait_for(log: &Log, needle: &str) -> Step {
+pub(super) fn wait_for(log: &Log, needle: &str) -> Step {
     if log.wait_for(needle, WAIT) {
         Ok(())
     } else {
@@ -322,15 +322,15 @@ fn wait_for(log: &Log, needle: &str) -> Step {
 }
 
 /// The lesson's server, running on a thread of the demo.
-struct RunningServer {
-    address: SocketAddr,
+pub(super) struct RunningServer {
+    pub(super) address: SocketAddr,
     shutdown: Shutdown,
     open: Arc<AtomicUsize>,
     thread: JoinHandle<Summary>,
 }
 
 impl RunningServer {
-    fn start(log: &Log, config: Config) -> Step<RunningServer> {
+    pub(super) fn start(log: &Log, config: Config) -> Step<RunningServer> {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         let server = Server::bind(loopback, config, log.labelled("server"))
             .map_err(|e| format!("cannot start the server: {e}"))?;
@@ -344,7 +344,7 @@ impl RunningServer {
 
     /// Lets every conversation end, then stops the server, as Ctrl+C
     /// would, and waits for it.
-    fn stop(self, log: &Log) -> Step {
+    pub(super) fn stop(self, log: &Log) -> Step {
         let deadline = Instant::now() + WAIT;
         while self.open.load(Ordering::SeqCst) > 0 {
             if Instant::now() >= deadline {
@@ -366,14 +366,14 @@ impl RunningServer {
 }
 
 /// The demo's client: every step it takes goes into the log.
-struct Client {
-    stream: TcpStream,
+pub(super) struct Client {
+    pub(super) stream: TcpStream,
     lines: LineReader<BufReader<TcpStream>>,
-    log: Log,
+    pub(super) log: Log,
 }
 
 impl Client {
-    fn connect(address: SocketAddr, log: Log) -> Step<Client> {
+    pub(super) fn connect(address: SocketAddr, log: Log) -> Step<Client> {
         log.say(format_args!("connecting to {address}"));
         let failed = |e: io::Error| format!("connect to {address}: {e}");
         let stream =
@@ -389,19 +389,19 @@ impl Client {
     }
 
     /// Logs, then sends, `text` in one write.
-    fn send(&mut self, text: &str) -> Step {
+    pub(super) fn send(&mut self, text: &str) -> Step {
         self.log.say(format_args!("-> {text:?}"));
         self.write(text.as_bytes())
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Step {
+    pub(super) fn write(&mut self, bytes: &[u8]) -> Step {
         self.stream
             .write_all(bytes)
             .map_err(|e| format!("write failed: {e}"))
     }
 
     /// Reads one line and checks it is `expected`.
-    fn expect(&mut self, expected: &str) -> Step {
+    pub(super) fn expect(&mut self, expected: &str) -> Step {
         match self.lines.read_line() {
             Ok(Some(line)) => {
                 self.log.say(format_args!("<- {:?}", format!("{line}\n")));
@@ -419,7 +419,7 @@ impl Client {
     }
 
     /// Checks that the server closed: `read` returns 0.
-    fn expect_end(&mut self) -> Step {
+    pub(super) fn expect_end(&mut self) -> Step {
         match self.lines.read_line() {
             Ok(None) => {
                 self.log.say(
@@ -433,7 +433,7 @@ impl Client {
     }
 
     /// One raw `read`, as the tutorial's client does, expecting `text`.
-    fn expect_bytes(&mut self, text: &str) -> Step {
+    pub(super) fn expect_bytes(&mut self, text: &str) -> Step {
         let mut buffer = [0u8; 1024];
         let n = self
             .stream
@@ -469,7 +469,7 @@ impl Client {
     }
 
     /// Logs why, then closes the socket (both handles to it).
-    fn close(self, why: &str) {
+    pub(super) fn close(self, why: &str) {
         self.log.say(why);
         drop(self.lines);
         drop(self.stream);

@@ -12,6 +12,7 @@
 //! - `server`: the framed server; `client`: its client.
 //! - `tutorial`: the tutorial's read-equals-message loop, to show its flaw.
 //! - `demo`: every scenario acted out in one process; `cli`: arguments.
+//! - `pitfalls`: message splits and TIME_WAIT, acted out.
 
 pub mod cli;
 pub mod client;
@@ -19,6 +20,7 @@ pub mod demo;
 pub mod ending;
 pub mod lines;
 pub mod log;
+pub mod pitfalls;
 pub mod server;
 pub mod shutdown;
 pub mod tutorial;
