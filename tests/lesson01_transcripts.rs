@@ -107,13 +107,13 @@ fn a_huge_argument_gets_a_short_error_line() {
 }
 
 /// The pitfall demos: the list, and each pitfall's transcript. Ports
-/// change on every run (the OS picks them): they become `PORT`.
+/// change on every run (the OS picks them): they become `[PORT]`.
 fn pitfall_snapshot(name: &str, args: &[&str]) {
     let dir = std::env::temp_dir();
     let text = transcript(BIN, args, &dir);
     let mut settings = transcript_settings();
-    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
-    settings.add_filter(r"\]:\d+", "]:PORT");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+    settings.add_filter(r"\]:\d+", "]:[PORT]");
     settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
