@@ -7,19 +7,16 @@ use std::io::{self, Write};
 // ANCHOR: request_http10
 /// Exercise 2.1 ★: Build an HTTP/1.0 GET request with extra headers.
 ///
-/// An HTTP/1.0 server never answers in chunks, and it closes the
-/// connection after its answer without being asked: the simplest way to
-/// make the tutorial's "read until the server closes" correct. Return
-/// the bytes of the request line `GET {path} HTTP/1.0`, then
-/// `Host: {host}`, then one `Name: value` line for each of `headers`, in
-/// the order given, then the empty line. Every line ends with `\r\n`:
+/// Return the request line `GET {path} HTTP/1.0`, then `Host: {host}`,
+/// then one `Name: value` line for each of `headers` in the order given,
+/// then the empty line, every line ended by `\r\n`:
 ///
 /// ```text
 /// request_http10("example.com", "/", &[("Accept", "*/*")])
 ///   == Ok(b"GET / HTTP/1.0\r\nHost: example.com\r\nAccept: */*\r\n\r\n")
 /// ```
 ///
-/// Return `Err` (a one-line reason) instead, and build nothing, when:
+/// Return `Err` (a one-line reason) instead when:
 /// - `host` is empty or holds anything but visible ASCII (`!` to `~`);
 /// - `path` does not start with `/`, or holds anything but visible ASCII
 ///   (a space would end the path early);
@@ -43,10 +40,9 @@ pub fn request_http10(
 // ANCHOR: content_length_list
 /// Exercise 2.2 ★★: Accept a Content-Length list such as "42, 42".
 ///
-/// A proxy that joins two `Content-Length` lines into one can turn
-/// `42` and `42` into `Content-Length: 42, 42`. RFC 9110 lets a client
-/// take that as 42, but only when every element says the same length.
-/// Return the length `value` gives, or `Err` (a one-line reason):
+/// A proxy that joins two `Content-Length` lines into one sends
+/// `Content-Length: 42, 42`. Return the length `value` gives, or `Err`
+/// (a one-line reason):
 ///
 /// - the elements are separated by commas; spaces and tabs around an
 ///   element are allowed (`"42 ,\t42"`), and no other whitespace;
@@ -151,8 +147,7 @@ pub fn parse_chunk_line(line: &[u8]) -> Result<ChunkLine, String> {
 /// Exercise 2.5 ★★: Send a body in chunks, as a server does.
 ///
 /// A `ChunkedWriter` wraps a writer (a socket, say) and sends what is
-/// written to it as a chunked body, so a server can start sending a
-/// page before it knows its length:
+/// written to it as a chunked body:
 ///
 /// - each `write` of `n > 0` bytes sends one chunk: `n` in lowercase hex
 ///   with no leading zeros, `\r\n`, the `n` bytes, `\r\n`; and returns
@@ -162,8 +157,8 @@ pub fn parse_chunk_line(line: &[u8]) -> Result<ChunkLine, String> {
 /// - `finish` sends the last chunk and the end of the (empty) trailer,
 ///   `0\r\n\r\n`, flushes, and gives the inner writer back;
 /// - the inner writer may take only part of what you hand it, or fail
-///   with `Interrupted` (try again): neither may lose or repeat a byte.
-///   Any other error goes back to the caller.
+///   with `Interrupted` (try again): lose or repeat no byte. Any other
+///   error goes back to the caller.
 ///
 /// `write(b"hello")`, `write(b" world")`, `finish()` send
 /// `5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`.
@@ -199,9 +194,8 @@ impl<W: Write> Write for ChunkedWriter<W> {
 // ANCHOR: head_finder
 /// Exercise 2.6 ★★★: Find the end of the head from the new bytes only.
 ///
-/// A `HeadFinder` is handed each read's bytes as they arrive, and only
-/// those: it never sees the earlier ones again, so it must remember what
-/// it needs between calls. `feed(piece)` returns:
+/// A `HeadFinder` is handed each read's new bytes, and only those: it
+/// never sees earlier ones again. `feed(piece)` returns:
 ///
 /// - `Ok(Some(n))` when the head's end `\r\n\r\n` ends inside `piece`,
 ///   `n` bytes into it: `piece[..n]` is the last of the head and
@@ -210,8 +204,7 @@ impl<W: Write> Write for ChunkedWriter<W> {
 ///   nothing);
 /// - `Err` (a one-line reason) when a piece holds a byte past the first
 ///   `limit` bytes of the stream and the end has not come by then: a
-///   head may be at most `limit` bytes, `\r\n\r\n` included. Without a
-///   limit, a server could make the client fill its memory.
+///   head may be at most `limit` bytes, `\r\n\r\n` included.
 ///
 /// The four bytes may be split over two, three or four pieces, and
 /// false starts such as `\r\n\r\r\n\r\n` (the end is at 7) must not

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+// ANCHOR: token_helpers
 /// A token character (RFC 9110 5.6.2): what header and extension names
 /// are made of.
 fn is_token_char(byte: u8) -> bool {
@@ -17,6 +18,7 @@ fn is_token(text: &[u8]) -> bool {
 fn is_visible(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_graphic())
 }
+// ANCHOR_END: token_helpers
 
 // ANCHOR: request_http10
 pub fn request_http10(
@@ -148,7 +150,7 @@ pub fn parse_chunk_line(line: &[u8]) -> Result<ChunkLine, String> {
     }
     // At most 16 hex digits: 64 bits, so this never overflows.
     let size = line[..digits].iter().fold(0u64, |n, &b| {
-        (n << 4) | u64::from(char::from(b).to_digit(16).unwrap_or(0))
+        n * 16 + u64::from(char::from(b).to_digit(16).unwrap_or(0))
     });
     let mut rest = &line[digits..];
     let mut extensions = Vec::new();
