@@ -128,9 +128,10 @@ pub struct ChunkLine {
 ///   ``!#$%&'*+-.^_`|~``), and optionally: spaces or tabs, `=`, spaces
 ///   or tabs, and a value;
 /// - a value is a token, or a quoted string: `"` ... `"`, holding
-///   spaces, tabs and visible ASCII, where `\` takes the next character
-///   as it is (`"a\"b"` is `a"b`); the value you return has no quotes
-///   and no backslashes left;
+///   spaces, tabs and visible ASCII (the grammar also allows bytes
+///   0x80-0xFF; refuse them here), where `\` takes the next character
+///   (a space, tab or visible ASCII) as it is: `"a\"b"` is `a"b`.
+///   Return it without its quotes and backslashes;
 /// - nothing else: blanks after the size without a `;` (`"5 "`), an
 ///   empty name (`"5;"`), a missing value (`"5;a="`) or an unfinished
 ///   quote are errors (a one-line reason).
