@@ -93,9 +93,9 @@ pub fn subnet(address: Ipv4Addr, prefix: u8) -> Option<Subnet> {
     if prefix > 32 {
         return None;
     }
-    // Uses `mask` from Exercise 1.3.
+    // Uses `mask` from Exercise 1.3: host bits all clear, then all set.
     let network = u32::from(address) & mask(prefix);
-    let last = network | !mask(prefix);
+    let last = u32::from(address) | !mask(prefix);
     let (broadcast, first_host, last_host) = match prefix {
         // One host, or the two ends of a point-to-point link (RFC 3021).
         31 | 32 => (None, network, last),
@@ -120,19 +120,20 @@ pub fn inet_aton(text: &str) -> Option<Ipv4Addr> {
         return None;
     }
     let (last, leading) = parts.split_last()?;
-    let mut value: u64 = 0;
-    for part in leading {
-        let byte = u8::try_from(number(part)?).ok()?;
-        value = (value << 8) | u64::from(byte);
+    let mut octets = [0u8; 4];
+    for (octet, part) in octets.iter_mut().zip(leading) {
+        *octet = u8::try_from(number(part)?).ok()?;
     }
-    // The last part fills the bytes the others left: 4 - leading.len().
-    let left_bits = 8 * (4 - leading.len() as u32);
+    // The last part fills the bytes the others left: its value must fit.
+    let left = 4 - leading.len();
     let last = number(last)?;
-    if last >> left_bits != 0 {
+    if last >> (8 * left) != 0 {
         return None;
     }
-    // In a u64 even a shift by 32 bits is fine; the result fits 32 bits.
-    Some(Ipv4Addr::from(((value << left_bits) | last) as u32))
+    // So it is under 2^32; its low `left` bytes go in the last places.
+    let bytes = (last as u32).to_be_bytes();
+    octets[leading.len()..].copy_from_slice(&bytes[leading.len()..]);
+    Some(Ipv4Addr::from(octets))
 }
 
 /// One part in decimal, octal (leading 0) or hex (0x), as a u64 so that
