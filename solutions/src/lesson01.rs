@@ -1,98 +1,203 @@
 //! Reference solutions for chapter 1: layers, addresses, ports.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 // ANCHOR: bytes_on_the_wire
 pub const MSS: usize = 1460;
 pub const OVERHEAD_PER_FRAME: usize = 20 + 20 + 14 + 4;
+pub const MIN_FRAME: usize = 64;
 
 pub fn bytes_on_the_wire(payload: usize) -> usize {
-    // Round up: 1461 bytes need two segments. `div_ceil` does exactly that.
-    let segments = payload.div_ceil(MSS);
-    payload + segments * OVERHEAD_PER_FRAME
+    // Every full segment makes a frame well over the minimum.
+    let full_segments = payload / MSS;
+    let full = full_segments * (MSS + OVERHEAD_PER_FRAME);
+    // What is left, if anything, goes in one last, possibly short, frame.
+    let rest = payload % MSS;
+    if rest == 0 {
+        return full;
+    }
+    full + (rest + OVERHEAD_PER_FRAME).max(MIN_FRAME)
 }
 // ANCHOR_END: bytes_on_the_wire
 
-// ANCHOR: dotted_to_u32
-pub fn dotted_to_u32(text: &str) -> Option<u32> {
-    let groups: Vec<&str> = text.split('.').collect();
-    if groups.len() != 4 {
+// ANCHOR: reverse_dns_name
+pub fn reverse_dns_name(address: IpAddr) -> String {
+    let mut labels: Vec<String> = Vec::new();
+    match address {
+        IpAddr::V4(v4) => {
+            for byte in v4.octets().iter().rev() {
+                labels.push(byte.to_string());
+            }
+            labels.push("in-addr.arpa".to_string());
+        }
+        IpAddr::V6(v6) => {
+            // Each byte holds two nibbles; the low one comes first once
+            // the whole address is read backwards.
+            for byte in v6.octets().iter().rev() {
+                labels.push(format!("{:x}", byte & 0x0f));
+                labels.push(format!("{:x}", byte >> 4));
+            }
+            labels.push("ip6.arpa".to_string());
+        }
+    }
+    labels.join(".")
+}
+// ANCHOR_END: reverse_dns_name
+
+// ANCHOR: parse_cidr
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CidrError {
+    MissingSlash,
+    BadAddress,
+    BadPrefix,
+    HostBitsSet { network: Ipv4Addr },
+}
+
+pub fn parse_cidr(text: &str) -> Result<(Ipv4Addr, u8), CidrError> {
+    let (address, prefix) =
+        text.split_once('/').ok_or(CidrError::MissingSlash)?;
+    let address: Ipv4Addr =
+        address.parse().map_err(|_| CidrError::BadAddress)?;
+    // `u8::from_str` would take "+24" and "024": check the digits first.
+    let plain = prefix.bytes().all(|b| b.is_ascii_digit())
+        && !(prefix.len() > 1 && prefix.starts_with('0'));
+    let prefix: u8 = match prefix.parse() {
+        Ok(value) if plain && value <= 32 => value,
+        _ => return Err(CidrError::BadPrefix),
+    };
+    let network = Ipv4Addr::from(u32::from(address) & mask(prefix));
+    if network != address {
+        return Err(CidrError::HostBitsSet { network });
+    }
+    Ok((address, prefix))
+}
+
+/// `prefix` ones on top, then zeros. Shifting a u32 by 32 would overflow,
+/// so /0 (no ones at all) is a case of its own.
+fn mask(prefix: u8) -> u32 {
+    u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)
+}
+// ANCHOR_END: parse_cidr
+
+// ANCHOR: subnet
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subnet {
+    pub network: Ipv4Addr,
+    pub broadcast: Option<Ipv4Addr>,
+    pub first_host: Ipv4Addr,
+    pub last_host: Ipv4Addr,
+    pub hosts: u32,
+}
+
+pub fn subnet(address: Ipv4Addr, prefix: u8) -> Option<Subnet> {
+    if prefix > 32 {
         return None;
     }
-    let mut value = 0u32;
-    for group in groups {
-        let digits_only =
-            !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
-        let leading_zero = group.len() > 1 && group.starts_with('0');
-        if !digits_only || leading_zero || group.len() > 3 {
-            return None;
+    // Uses `mask` from Exercise 1.3: host bits all clear, then all set.
+    let network = u32::from(address) & mask(prefix);
+    let last = u32::from(address) | !mask(prefix);
+    let (broadcast, first_host, last_host) = match prefix {
+        // One host, or the two ends of a point-to-point link (RFC 3021).
+        31 | 32 => (None, network, last),
+        _ => (Some(last), network + 1, last - 1),
+    };
+    Some(Subnet {
+        network: Ipv4Addr::from(network),
+        broadcast: broadcast.map(Ipv4Addr::from),
+        first_host: Ipv4Addr::from(first_host),
+        last_host: Ipv4Addr::from(last_host),
+        // At most 2^32 - 2 when there is a broadcast: it fits in a u32.
+        hosts: last_host - first_host + 1,
+    })
+}
+// ANCHOR_END: subnet
+
+// ANCHOR: inet_aton
+pub fn inet_aton(text: &str) -> Option<Ipv4Addr> {
+    // At most four parts; `splitn` stops a text of a million dots early.
+    let parts: Vec<&str> = text.splitn(5, '.').collect();
+    if parts.len() > 4 {
+        return None;
+    }
+    let (last, leading) = parts.split_last()?;
+    let mut octets = [0u8; 4];
+    for (octet, part) in octets.iter_mut().zip(leading) {
+        *octet = u8::try_from(number(part)?).ok()?;
+    }
+    // The last part fills the bytes the others left: its value must fit.
+    let left = 4 - leading.len();
+    let last = number(last)?;
+    if last >> (8 * left) != 0 {
+        return None;
+    }
+    // So it is under 2^32; its low `left` bytes go in the last places.
+    let bytes = (last as u32).to_be_bytes();
+    octets[leading.len()..].copy_from_slice(&bytes[leading.len()..]);
+    Some(Ipv4Addr::from(octets))
+}
+
+/// One part in decimal, octal (leading 0) or hex (0x), as a u64 so that
+/// anything over 32 bits is still seen as too large; `None` if invalid.
+fn number(part: &str) -> Option<u64> {
+    let (digits, radix) =
+        match part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            Some(hex) => (hex, 16),
+            None if part.len() > 1 && part.starts_with('0') => (&part[1..], 8),
+            None => (part, 10),
+        };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for c in digits.chars() {
+        value = value * radix + u64::from(c.to_digit(radix as u32)?);
+        if value > u64::from(u32::MAX) {
+            return None; // stop before a long run of digits overflows
         }
-        // Three digits at most, so this parse cannot fail; `?` is still
-        // tidier than an unwrap. u8 refuses 256 to 999 for us.
-        let octet: u8 = group.parse().ok()?;
-        value = (value << 8) | u32::from(octet);
     }
     Some(value)
 }
-// ANCHOR_END: dotted_to_u32
+// ANCHOR_END: inet_aton
 
-// ANCHOR: u32_to_dotted
-pub fn u32_to_dotted(value: u32) -> String {
-    let [a, b, c, d] = value.to_be_bytes();
-    format!("{a}.{b}.{c}.{d}")
+// ANCHOR: parse_services_line
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub port: u16,
+    pub protocol: String,
+    pub aliases: Vec<String>,
 }
-// ANCHOR_END: u32_to_dotted
 
-// ANCHOR: ipv6_short_form
-pub fn ipv6_short_form(groups: [u16; 8]) -> String {
-    // Find the first longest run of zero groups.
-    let (mut best_start, mut best_len) = (0, 0);
-    let mut index = 0;
-    while index < 8 {
-        let len = groups[index..].iter().take_while(|&&g| g == 0).count();
-        if len > best_len {
-            (best_start, best_len) = (index, len);
-        }
-        index += len.max(1);
-    }
-    let hex = |part: &[u16]| {
-        let texts: Vec<String> =
-            part.iter().map(|g| format!("{g:x}")).collect();
-        texts.join(":")
+pub fn parse_services_line(line: &str) -> Result<Option<Service>, String> {
+    let content = match line.split_once('#') {
+        Some((before, _comment)) => before,
+        None => line,
     };
-    if best_len < 2 {
-        return hex(&groups);
+    let mut fields = content.split([' ', '\t']).filter(|f| !f.is_empty());
+    let Some(name) = fields.next() else {
+        return Ok(None);
+    };
+    let Some(port_protocol) = fields.next() else {
+        return Err(format!("{name:?} has no PORT/PROTOCOL after it"));
+    };
+    let Some((port, protocol)) = port_protocol.split_once('/') else {
+        return Err(format!("{port_protocol:?} is not PORT/PROTOCOL"));
+    };
+    let plain =
+        port.bytes().all(|b| b.is_ascii_digit()) && !port.starts_with('0');
+    let port = match port.parse::<u16>() {
+        Ok(port) if plain => port,
+        _ => return Err(format!("{port:?} is not a port from 1 to 65535")),
+    };
+    if protocol.is_empty() || !protocol.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return Err(format!("{protocol:?} is not a protocol such as tcp"));
     }
-    let head = hex(&groups[..best_start]);
-    let tail = hex(&groups[best_start + best_len..]);
-    format!("{head}::{tail}")
+    Ok(Some(Service {
+        name: name.to_string(),
+        port,
+        protocol: protocol.to_string(),
+        aliases: fields.map(String::from).collect(),
+    }))
 }
-// ANCHOR_END: ipv6_short_form
-
-// ANCHOR: same_subnet
-pub fn same_subnet(a: u32, b: u32, prefix_len: u8) -> bool {
-    // The mask has `prefix_len` ones on top. Shifting a u32 by 32 is an
-    // overflow, so a /0 mask (no ones at all) gets its own case.
-    let mask = u32::MAX
-        .checked_shl(32 - u32::from(prefix_len))
-        .unwrap_or(0);
-    a & mask == b & mask
-}
-// ANCHOR_END: same_subnet
-
-// ANCHOR: classify_port
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PortBlock {
-    Zero,
-    System,
-    Registered,
-    Dynamic,
-}
-
-pub fn classify_port(port: u16) -> PortBlock {
-    match port {
-        0 => PortBlock::Zero,
-        1..=1023 => PortBlock::System,
-        1024..=49151 => PortBlock::Registered,
-        _ => PortBlock::Dynamic,
-    }
-}
-// ANCHOR_END: classify_port
+// ANCHOR_END: parse_services_line
