@@ -122,6 +122,7 @@ fn ex4_1_the_limit() {
     );
     check_lines(b"12345678901\n", 10, &[TOO_LONG, END], "");
     check_lines(b"12345678901", 10, &[TOO_LONG, END], "");
+    check_lines(b"1234567890", 10, &[text("1234567890"), END], "");
     check_lines(
         b"1234567890\r",
         10,
@@ -177,6 +178,30 @@ fn ex4_1_never_buffers_past_the_limit() {
         )
         .expect(
             vec![TOO_LONG, Err(ErrorKind::ConnectionReset), END],
+            move || all_lines(stream, 10),
+        );
+    }
+}
+
+#[test]
+fn ex4_1_never_buffers_past_the_limit_even_with_a_cr() {
+    // A `\r` may end a line, but not 5 bytes past the limit.
+    let input = b"aaaaaaaaaaaaaaa\r\nok\n";
+    for (how, sizes) in CUTS {
+        let stream = cut(
+            Stream::new(input).fail_read_at(16, ErrorKind::WouldBlock),
+            sizes,
+        );
+        case(
+            "4.1",
+            format!(
+                "Lines::new(reader, 10), then next_line() until End, over {} \
+                 {how}, with a WouldBlock at byte 16 (say TooLong before it)",
+                bytes(input)
+            ),
+        )
+        .expect(
+            vec![TOO_LONG, Err(ErrorKind::WouldBlock), text("ok"), END],
             move || all_lines(stream, 10),
         );
     }

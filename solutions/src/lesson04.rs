@@ -50,10 +50,9 @@ impl<R: BufRead> Lines<R> {
                 }
                 return Ok(Line::Text(last));
             }
-            let newline = available.iter().position(|&b| b == b'\n');
             if self.skipping {
                 // Throw bytes away without keeping them.
-                match newline {
+                match available.iter().position(|&b| b == b'\n') {
                     Some(end) => {
                         self.reader.consume(end + 1);
                         self.skipping = false;
@@ -65,36 +64,35 @@ impl<R: BufRead> Lines<R> {
                 }
                 continue;
             }
-            // Never keep more than `max_len + 1` bytes of a line.
+            // Never keep more than `max_len + 1` bytes of a line: its
+            // `\n` can be at most `room` bytes from here.
             let room = self.max_len.saturating_add(1) - self.partial.len();
-            match newline {
-                Some(end) if end <= room => {
-                    self.partial.extend_from_slice(&available[..end]);
-                    self.reader.consume(end + 1);
-                    let mut line = std::mem::take(&mut self.partial);
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                    if line.len() > self.max_len {
-                        return Ok(Line::TooLong);
-                    }
-                    return Ok(Line::Text(line));
+            let window =
+                &available[..available.len().min(room.saturating_add(1))];
+            if let Some(end) = window.iter().position(|&b| b == b'\n') {
+                self.partial.extend_from_slice(&window[..end]);
+                self.reader.consume(end + 1);
+                let mut line = std::mem::take(&mut self.partial);
+                if line.last() == Some(&b'\r') {
+                    line.pop();
                 }
-                _ => {
-                    let take = available.len().min(room);
-                    // A byte beyond the room that is not `\n`: too long.
-                    let beyond = take < available.len();
-                    self.partial.extend_from_slice(&available[..take]);
-                    self.reader.consume(take);
-                    // Or the byte kept beyond the limit is not a `\r`.
-                    let over = self.partial.len() > self.max_len
-                        && self.partial.last() != Some(&b'\r');
-                    if over || beyond {
-                        self.partial.clear();
-                        self.skipping = true;
-                        return Ok(Line::TooLong);
-                    }
+                if line.len() > self.max_len {
+                    return Ok(Line::TooLong);
                 }
+                return Ok(Line::Text(line));
+            }
+            let take = window.len().min(room);
+            // A byte beyond the room that is not `\n`: too long.
+            let beyond = take < window.len();
+            self.partial.extend_from_slice(&window[..take]);
+            self.reader.consume(take);
+            // Or the byte kept beyond the limit is not a `\r`.
+            let over = self.partial.len() > self.max_len
+                && self.partial.last() != Some(&b'\r');
+            if over || beyond {
+                self.partial.clear();
+                self.skipping = true;
+                return Ok(Line::TooLong);
             }
         }
     }
@@ -130,7 +128,7 @@ enum State {
     MinusOne,
     /// The length and its `\r`: waiting for `\n`. `None`: null.
     HeaderLf(Option<usize>),
-    /// Collecting the data: this many bytes still to come.
+    /// Collecting the data: this many bytes still to come (maybe 0).
     Data(usize),
     /// After the data: waiting for `\r`, then `\n`.
     EndCr,
@@ -209,7 +207,6 @@ impl BulkDecoder {
                 self.state = State::Start;
                 return Ok(Some(Bulk::Null));
             }
-            (State::HeaderLf(Some(0)), b'\n') => State::EndCr,
             (State::HeaderLf(Some(n)), b'\n') => State::Data(*n),
             (State::EndCr, b'\r') => State::EndLf,
             (State::EndLf, b'\n') => {
@@ -322,17 +319,9 @@ pub fn drain_and_close(
     while Instant::now() < deadline {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
-            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-            // Interrupted, or a client that gave up while queued.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::Interrupted | ErrorKind::ConnectionAborted
-                ) =>
-            {
-                continue;
-            }
-            Err(e) => return Err(e),
+            // WouldBlock: the queue is empty. Any other error (out of
+            // file descriptors, say) ends the draining too.
+            Err(_) => break,
         };
         // Some systems hand out accepted sockets non-blocking too.
         let _ = stream.set_nonblocking(false);
@@ -351,11 +340,11 @@ pub fn drain_and_close(
             if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
                 break;
             }
+            // Until its FIN (`Ok(0)`), or an error: the time is over, or
+            // the client reset.
             match stream.read(&mut scratch) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
+                Ok(n) if n > 0 => {}
+                _ => break,
             }
         }
     }
