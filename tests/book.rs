@@ -39,6 +39,9 @@ enum Kind {
     Overview,
     /// A numbered page that teaches: a chapter, or a section of one.
     Teaching,
+    /// A chapter's exercises, on a page of their own:
+    /// `book/lessonNN-exercises.md`.
+    Exercises,
 }
 
 /// One page listed in SUMMARY.md.
@@ -70,18 +73,21 @@ fn pages() -> Vec<Page> {
         if numbered && indent == 0 {
             chapter += 1;
         }
-        // A numbered page followed by a more indented one has sections.
+        let exercises = file.ends_with("-exercises.md");
+        // A numbered page followed by a more indented one (other than its
+        // exercises page) has sections: it is an overview.
         if numbered
+            && !exercises
             && let Some(previous) = pages.last_mut()
             && previous.kind == Kind::Teaching
             && indents.last().is_some_and(|&last| last < indent)
         {
             previous.kind = Kind::Overview;
         }
-        let kind = if numbered {
-            Kind::Teaching
-        } else {
-            Kind::Unnumbered
+        let kind = match (numbered, exercises) {
+            (false, _) => Kind::Unnumbered,
+            (true, true) => Kind::Exercises,
+            (true, false) => Kind::Teaching,
         };
         pages.push(Page {
             path: root().join("book").join(file),
@@ -93,11 +99,15 @@ fn pages() -> Vec<Page> {
     pages
 }
 
-/// The chapter files listed in SUMMARY.md, with whether each is numbered.
+/// The chapter files listed in SUMMARY.md, with whether each teaches
+/// (a numbered page other than an exercises page).
 fn chapters() -> Vec<(PathBuf, bool)> {
     pages()
         .into_iter()
-        .map(|page| (page.path, page.kind != Kind::Unnumbered))
+        .map(|page| {
+            let teaches = matches!(page.kind, Kind::Teaching | Kind::Overview);
+            (page.path, teaches)
+        })
         .collect()
 }
 
@@ -523,6 +533,7 @@ fn chapter_n_is_lesson_n() {
         let text = read(&page.path);
         assert!(
             lesson_commands(&text).contains(&lesson)
+                || page.kind == Kind::Exercises
                 || page.kind == Kind::Teaching
                     && pages().iter().any(|other| {
                         other.kind == Kind::Overview
@@ -686,4 +697,108 @@ fn the_ownership_checks_can_see_a_wrong_lesson() {
         exercises_named("see **Exercise 2.3** and Exercise 10.12."),
         vec![(2, 3), (10, 12)]
     );
+}
+
+/// The exercises announced in the stubs (`/// Exercise N.K ★★: ...`):
+/// `(N, K, stars)` for each, from `exercises/src/lessonNN.rs`.
+fn announced_exercises() -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(root().join("exercises/src")).expect("stubs") {
+        let path = entry.expect("a directory entry").path();
+        if lesson_of(&path.display().to_string()).is_none() {
+            continue;
+        }
+        for line in read(&path).lines() {
+            let Some(rest) = line.trim_start().strip_prefix("/// Exercise ")
+            else {
+                continue;
+            };
+            let Some((id, rest)) = rest.split_once(' ') else {
+                continue;
+            };
+            let Some((n, k)) = id.split_once('.') else {
+                continue;
+            };
+            let stars: String =
+                rest.chars().take_while(|c| *c == '★').collect();
+            if let (Ok(n), Ok(k)) = (n.parse(), k.parse()) {
+                found.push((n, k, stars));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every exercise is announced with one to three stars; every lesson has
+/// at least five; each has a hint, several named tests, and a heading in
+/// its chapter that shows the hint folded away.
+#[test]
+fn every_exercise_has_stars_a_hint_tests_and_a_section() {
+    let exercises = announced_exercises();
+    assert!(!exercises.is_empty(), "no `/// Exercise N.K ★: ...` lines");
+    let pages = pages();
+    let lessons: BTreeSet<usize> = exercises.iter().map(|e| e.0).collect();
+    for lesson in lessons {
+        let count = exercises.iter().filter(|e| e.0 == lesson).count();
+        assert!(count >= 5, "chapter {lesson} has {count} exercises, not 5");
+    }
+    for (n, k, stars) in &exercises {
+        let id = format!("Exercise {n}.{k}");
+        assert!(
+            (1..=3).contains(&stars.chars().count()),
+            "{id}: announce it with ★, ★★ or ★★★ after the number"
+        );
+        let hints = root().join(format!("exercises/hints/lesson{n:02}.md"));
+        let anchor = format!("ex{n}_{k}");
+        let hint_text = fs::read_to_string(&hints).unwrap_or_default();
+        assert!(
+            hint_text.contains(&format!("<!-- ANCHOR: {anchor} -->")),
+            "{id}: no hint `{anchor}` in {}",
+            hints.display()
+        );
+        let tests =
+            read(&root().join(format!("exercises/tests/lesson{n:02}.rs")));
+        let named = tests.matches(&format!("fn ex{n}_{k}_")).count();
+        assert!(named >= 3, "{id}: {named} named tests, want at least 3");
+        let chapter_text: String = pages
+            .iter()
+            .filter(|page| page.kind != Kind::Unnumbered && page.chapter == *n)
+            .map(|page| read(&page.path))
+            .collect();
+        assert!(
+            chapter_text.contains(&format!("# {id} {stars}: ")),
+            "{id}: chapter {n} has no heading `## {id} {stars}: ...`"
+        );
+        let include = format!("lesson{n:02}.md:{anchor}}}}}");
+        assert!(
+            chapter_text.contains(&include)
+                && chapter_text.contains("<summary>Hint</summary>"),
+            "{id}: chapter {n} does not show its hint in a <details> block"
+        );
+    }
+}
+
+/// A chapter's exercises page says how to see progress and run the tests.
+#[test]
+fn every_exercises_page_says_how_to_check() {
+    let mut found = 0;
+    for page in pages() {
+        if page.kind != Kind::Exercises {
+            continue;
+        }
+        found += 1;
+        let text = read(&page.path);
+        let name = page.path.display();
+        let lesson = lesson_name(page.chapter);
+        assert!(
+            text.contains("cargo exercises"),
+            "{name}: no `cargo exercises`"
+        );
+        assert!(
+            text.contains(&format!("cargo test -p exercises --test {lesson}")),
+            "{name}: no `cargo test -p exercises --test {lesson}`"
+        );
+    }
+    assert!(found > 0, "no exercises pages (book/lessonNN-exercises.md)");
 }
