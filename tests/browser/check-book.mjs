@@ -39,7 +39,9 @@ async function chapters() {
   for (const line of summary.split("\n")) {
     const match = line.match(/^\s*(- )?\[([^\]]+)\]\(([^)]+)\.md\)/);
     if (match) {
-      found.push({ title: match[2], page: `${match[3]}.html`, teaching: !!match[1] });
+      // A chapter's exercises page (lessonNN-exercises) runs no lesson.
+      const teaching = !!match[1] && !match[3].endsWith("-exercises");
+      found.push({ title: match[2], page: `${match[3]}.html`, teaching });
     }
   }
   return found;
