@@ -75,17 +75,26 @@ fn report_once(package: &str) -> ExitCode {
 
 /// The summary of one test run, and whether every exercise is done.
 fn check(package: &str) -> Result<(String, bool), String> {
-    let root = root();
-    let exercises = exercises::read_all(&root)?;
-    if exercises.is_empty() {
-        return Err("no exercises found in exercises/src/".to_string());
-    }
+    let exercises = exercises::read_all(&root())?;
+    let run = run_tests(package, None)?;
+    Ok(report::render(&exercises, &run))
+}
+
+/// Runs the exercise tests: all of them, or one chapter's (`lesson02`).
+fn run_tests(
+    package: &str,
+    chapter: Option<&str>,
+) -> Result<report::Run, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "-p", package, "--no-fail-fast", "--color", "never"])
+    let mut command = Command::new(cargo);
+    command.args(["test", "-p", package, "--no-fail-fast", "--color", "never"]);
+    if let Some(chapter) = chapter {
+        command.args(["--test", chapter]);
+    }
+    let output = command
         .args(["--", "--color", "never"])
         .env("RUST_BACKTRACE", "0")
-        .current_dir(&root)
+        .current_dir(root())
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -99,7 +108,7 @@ fn check(package: &str) -> Result<(String, bool), String> {
             tail.join("\n")
         ));
     }
-    Ok(report::render(&exercises, &run))
+    Ok(run)
 }
 
 /// Prints the hint for one exercise, from `exercises/hints/lessonNN.md`.
@@ -142,6 +151,8 @@ fn between_anchors<'a>(text: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Checks, then checks again after every save under `exercises/src/`.
+/// After a save of `lessonNN.rs` only that chapter's tests run again (the
+/// others' results stand), so the answer comes quickly.
 fn watch(package: &str) -> ExitCode {
     let (sender, events) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(sender) {
@@ -156,24 +167,63 @@ fn watch(package: &str) -> ExitCode {
         eprintln!("error: cannot watch {}: {error}", folder.display());
         return ExitCode::from(2);
     }
+    let mut run = report::Run::default();
+    let mut chapters: Option<Vec<String>> = None;
     loop {
+        let result = match &chapters {
+            Some(chapters) if run.compile_error.is_empty() => {
+                chapters.iter().try_for_each(|chapter| {
+                    let fresh = run_tests(package, Some(chapter))?;
+                    run.replace_chapter(chapter, fresh);
+                    Ok(())
+                })
+            }
+            _ => run_tests(package, None).map(|fresh| run = fresh),
+        };
         // Clear the screen, then the summary.
         print!("\x1b[2J\x1b[H");
-        match check(package) {
-            Ok((text, _)) => print!("{text}"),
+        match result.and_then(|()| exercises::read_all(&root())) {
+            Ok(exercises) => print!("{}", report::render(&exercises, &run).0),
             Err(error) => println!("error: {error}"),
         }
         println!("\nWatching exercises/src/ for changes; Ctrl+C to stop.");
         // Wait for a save, then let a burst of events settle.
+        let mut saved = Vec::new();
         loop {
             match events.recv() {
-                Ok(Ok(event)) if is_a_save(&event) => break,
+                Ok(Ok(event)) if is_a_save(&event) => {
+                    saved.extend(event.paths);
+                    break;
+                }
                 Ok(_) => continue,
                 Err(_) => return ExitCode::FAILURE,
             }
         }
-        while events.recv_timeout(Duration::from_millis(100)).is_ok() {}
+        while let Ok(event) = events.recv_timeout(Duration::from_millis(100)) {
+            if let Ok(event) = event {
+                saved.extend(event.paths);
+            }
+        }
+        chapters = chapters_of(&saved);
     }
+}
+
+/// The chapters (`lesson02`) whose stub files these are; `None` if any
+/// other file changed, which calls for a full run.
+fn chapters_of(paths: &[PathBuf]) -> Option<Vec<String>> {
+    let mut chapters = Vec::new();
+    for path in paths {
+        let name = path.file_name()?.to_str()?;
+        let chapter = name.strip_suffix(".rs")?;
+        let digits = chapter.strip_prefix("lesson")?;
+        if digits.len() != 2 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        if !chapters.iter().any(|known| known == chapter) {
+            chapters.push(chapter.to_string());
+        }
+    }
+    Some(chapters)
 }
 
 /// A file under watch was written, created or removed (not just read,
@@ -189,6 +239,22 @@ fn is_a_save(event: &notify::Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_stub_names_its_chapter() {
+        let paths = |names: &[&str]| -> Vec<PathBuf> {
+            names
+                .iter()
+                .map(|n| root().join("exercises/src").join(n))
+                .collect()
+        };
+        assert_eq!(
+            chapters_of(&paths(&["lesson02.rs", "lesson02.rs", "lesson04.rs"])),
+            Some(vec!["lesson02".to_string(), "lesson04".to_string()])
+        );
+        assert_eq!(chapters_of(&paths(&["lib.rs"])), None);
+        assert_eq!(chapters_of(&paths(&["lesson2.rs"])), None);
+    }
 
     #[test]
     fn hints_come_from_between_the_anchors() {

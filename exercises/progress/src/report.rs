@@ -15,6 +15,22 @@ pub struct Run {
     pub compile_error: Vec<String>,
 }
 
+impl Run {
+    /// Puts a fresh run of one chapter's tests (`lesson02`) in place of
+    /// that chapter's old results.
+    pub fn replace_chapter(&mut self, chapter: &str, fresh: Run) {
+        let number =
+            chapter.trim_start_matches("lesson").trim_start_matches('0');
+        let prefix = format!("ex{number}_");
+        let mine = |name: &String| test_name(name).starts_with(&prefix);
+        self.tests.retain(|name, _| !mine(name));
+        self.failures.retain(|name, _| !mine(name));
+        self.tests.extend(fresh.tests);
+        self.failures.extend(fresh.failures);
+        self.compile_error = fresh.compile_error;
+    }
+}
+
 /// Reads the test binaries' output (`stdout`) and cargo's (`stderr`).
 pub fn parse(stdout: &str, stderr: &str) -> Run {
     let mut run = Run::default();
@@ -295,6 +311,18 @@ test result: FAILED. 2 passed; 1 failed
             "{text}"
         );
         assert!(text.contains("your code gave: None"), "{text}");
+    }
+
+    #[test]
+    fn a_chapter_run_replaces_only_that_chapters_results() {
+        let mut run = parse(STDOUT, "");
+        run.tests.insert("ex2_1_basic".into(), false);
+        let fresh = parse("test ex1_2_basic ... ok\n", "");
+        run.replace_chapter("lesson01", fresh);
+        assert_eq!(run.tests.get("ex1_2_basic"), Some(&true));
+        assert_eq!(run.tests.get("ex1_1_basic"), None);
+        assert_eq!(run.tests.get("ex2_1_basic"), Some(&false));
+        assert!(run.failures.is_empty());
     }
 
     #[test]
