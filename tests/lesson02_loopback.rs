@@ -194,7 +194,7 @@ fn zero_buffer_still_reads_everything() {
         ..Limits::default()
     };
     let mut out = Vec::new();
-    let mut conn = testkit::stream::FakeStream::new(&body);
+    let mut conn = testkit::stream::Stream::new(&body);
     let got = read_body(
         &mut conn,
         &[],

@@ -7,7 +7,7 @@ use lessons::lesson02::head::{ResponseHead, parse_head};
 use proptest::prelude::*;
 use rstest::rstest;
 use testkit::lesson02::{binary_body, chunked, response};
-use testkit::stream::FakeStream;
+use testkit::stream::Stream;
 
 /// What httparse makes of a complete response head: (head length,
 /// minor version, code, reason, headers).
@@ -58,7 +58,7 @@ fn receive(
     sizes: &[usize],
 ) -> Result<(Parsed, Vec<u8>), FetchError> {
     let limits = Limits::default();
-    let mut conn = FakeStream::in_pieces(data, sizes);
+    let mut conn = Stream::new(data).in_pieces(sizes);
     let (head_bytes, start) = read_head(&mut conn, &limits)?;
     let head = parse_head(&head_bytes)?;
     let mut body = Vec::new();
@@ -168,7 +168,7 @@ fn head_over_the_limit_is_refused() {
     let limits = Limits::default();
     for sizes in [&[][..], &[1], &[8192]] {
         let result =
-            read_head(&mut FakeStream::in_pieces(&data, sizes), &limits);
+            read_head(&mut Stream::new(&data).in_pieces(sizes), &limits);
         assert!(
             matches!(result, Err(FetchError::HeadTooLarge { limit: 65536 })),
             "{sizes:?}: {result:?}"
@@ -191,7 +191,7 @@ fn body_over_the_limit_is_refused() {
     for (framing, wire) in cases {
         for sizes in [&[][..], &[1]] {
             let result = read_body(
-                &mut FakeStream::in_pieces(&wire, sizes),
+                &mut Stream::new(&wire).in_pieces(sizes),
                 &[],
                 framing,
                 &mut Vec::new(),
@@ -333,7 +333,7 @@ proptest! {
         sizes in sizes_strategy(),
     ) {
         let limits = Limits::default();
-        if let Ok((head_bytes, _)) = read_head(&mut FakeStream::in_pieces(&data, &sizes), &limits)
+        if let Ok((head_bytes, _)) = read_head(&mut Stream::new(&data).in_pieces(&sizes), &limits)
             && let Ok(head) = parse_head(&head_bytes)
         {
             prop_assert_eq!(Some(ours(head_bytes.len(), &head)), httparse_head(&data));
@@ -353,7 +353,7 @@ proptest! {
         let at = at.index(data.len());
         data[at] = byte;
         let limits = Limits::default();
-        if let Ok((head_bytes, _)) = read_head(&mut FakeStream::in_pieces(&data, &sizes), &limits)
+        if let Ok((head_bytes, _)) = read_head(&mut Stream::new(&data).in_pieces(&sizes), &limits)
             && let Ok(head) = parse_head(&head_bytes)
         {
             prop_assert_eq!(Some(ours(head_bytes.len(), &head)), httparse_head(&data));
@@ -403,8 +403,7 @@ fn check_response(data: &[u8]) -> Result<(), TestCaseError> {
     let bytewise = receive(data, &[1]).map_err(|e| e.to_string());
     prop_assert_eq!(&whole, &bytewise, "{:?}", String::from_utf8_lossy(data));
     let limits = Limits::default();
-    if let Ok((head_bytes, _)) =
-        read_head(&mut FakeStream::in_pieces(data, &[]), &limits)
+    if let Ok((head_bytes, _)) = read_head(&mut Stream::new(data), &limits)
         && let Ok(head) = parse_head(&head_bytes)
     {
         let theirs = httparse_head(data);
@@ -420,7 +419,7 @@ type Decoded = (Vec<u8>, Result<(bool, usize), String>);
 fn decode(data: &[u8], sizes: &[usize]) -> Decoded {
     let mut decoder = ChunkedDecoder::new(1 << 20);
     let mut out = Vec::new();
-    let mut conn = FakeStream::in_pieces(data, sizes);
+    let mut conn = Stream::new(data).in_pieces(sizes);
     let mut piece = vec![0u8; data.len().max(1)];
     let mut used = 0;
     loop {

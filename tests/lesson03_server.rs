@@ -140,7 +140,7 @@ fn a_panicking_handler_does_not_take_the_server_down() {
     assert_eq!(total, 6);
 }
 
-/// `converse` over a `FakeStream`: the conversation, byte for byte,
+/// `converse` over an in-memory `Stream`: the conversation, byte for byte,
 /// without a socket.
 mod in_memory {
     use std::cell::RefCell;
@@ -151,22 +151,21 @@ mod in_memory {
         ConversationEnd, converse, describe_error,
     };
     use lessons::lesson03::protocol::{BUFFER_SIZE, TOO_LONG_REPLY};
-    use testkit::stream::{Builder, FakeStream};
+    use testkit::stream::Stream;
 
     /// Plays `stream` against `converse`: how it ended, what it wrote,
     /// and what it logged.
-    fn play(stream: Builder) -> (ConversationEnd, String, Vec<String>) {
-        let mut stream = stream.build();
+    fn play(mut stream: Stream) -> (ConversationEnd, String, Vec<String>) {
         let lines = RefCell::new(Vec::new());
         let log = |line: &str| lines.borrow_mut().push(line.to_string());
         let ending = converse(&mut stream, Duration::ZERO, &log).unwrap();
-        let written = String::from_utf8(stream.into_written()).unwrap();
+        let written = String::from_utf8(stream.written().to_vec()).unwrap();
         (ending, written, lines.into_inner())
     }
 
     /// Each message arrives in a read of its own.
     fn run(messages: &[&[u8]]) -> (ConversationEnd, String, Vec<String>) {
-        play(FakeStream::builder().pieces(messages))
+        play(Stream::apart(messages))
     }
 
     #[test]
@@ -198,7 +197,7 @@ mod in_memory {
     #[test]
     fn one_byte_per_read_is_one_message_per_byte() {
         let (ending, written, _) =
-            play(FakeStream::builder().input("Ann").one_byte_at_a_time());
+            play(Stream::new(b"Ann").one_byte_at_a_time());
         assert_eq!(ending, ConversationEnd::Closed);
         assert_eq!(written, "Welcome!Hello, A!Hello, n!Hello, n!");
         // A multi-byte character split across reads is not text.
@@ -220,13 +219,11 @@ mod in_memory {
     /// tried again. Short writes are made up for.
     #[test]
     fn interrupted_reads_and_short_writes_change_nothing() {
-        let stream = FakeStream::builder()
-            .read_error(ErrorKind::Interrupted)
-            .piece("Ann")
-            .read_error(ErrorKind::Interrupted)
-            .read_error(ErrorKind::Interrupted)
-            .piece("exit")
-            .max_write(3);
+        let stream = Stream::apart(["Ann", "exit"])
+            .fail_read_at(0, ErrorKind::Interrupted)
+            .fail_read_at(3, ErrorKind::Interrupted)
+            .fail_read_at(3, ErrorKind::Interrupted)
+            .write_at_most(3);
         let (ending, written, log) = play(stream);
         assert_eq!(ending, ConversationEnd::Exit);
         assert_eq!(written, "Welcome!Hello, Ann!");
@@ -235,27 +232,20 @@ mod in_memory {
 
     #[test]
     fn errors_pass_through() {
-        let mut reset = FakeStream::builder()
-            .then_fail_reads(ErrorKind::ConnectionReset)
-            .build();
+        let mut reset = Stream::new(b"").then_fail(ErrorKind::ConnectionReset);
         let error = converse(&mut reset, Duration::ZERO, &|_| {}).unwrap_err();
         assert_eq!(reset.written(), b"Welcome!");
         let idle = Duration::from_secs(5);
         assert_eq!(describe_error(&error, idle), "reset by the client");
         // A read timeout mid-conversation ends it, after the replies so far.
-        let mut silent = FakeStream::builder()
-            .piece("Ann")
-            .read_error(ErrorKind::WouldBlock)
-            .piece("Bob")
-            .build();
+        let mut silent = Stream::apart(["Ann", "Bob"])
+            .fail_read_at(3, ErrorKind::WouldBlock);
         let error = converse(&mut silent, Duration::ZERO, &|_| {}).unwrap_err();
         assert_eq!(describe_error(&error, idle), "idle for 5 s, timed out");
         assert_eq!(silent.written(), b"Welcome!Hello, Ann!");
         // A client gone mid-reply: the write's error comes back.
-        let mut gone = FakeStream::builder()
-            .piece("Ann")
-            .writes_fail_from(10, ErrorKind::BrokenPipe)
-            .build();
+        let mut gone =
+            Stream::new(b"Ann").writes_fail_from(10, ErrorKind::BrokenPipe);
         let error = converse(&mut gone, Duration::ZERO, &|_| {}).unwrap_err();
         assert_eq!(
             describe_error(&error, idle),
@@ -278,7 +268,7 @@ mod generated {
     use lessons::lesson03::connection::{ConversationEnd, converse};
     use lessons::lesson03::protocol::{BUFFER_SIZE, WELCOME};
     use proptest::prelude::*;
-    use testkit::stream::FakeStream;
+    use testkit::stream::Stream;
 
     proptest! {
         /// Whatever a client sends, in whatever pieces: no panic, the
@@ -291,7 +281,7 @@ mod generated {
                 0..8,
             )
         ) {
-            let mut stream = FakeStream::builder().pieces(&chunks).build();
+            let mut stream = Stream::apart(&chunks);
             let lines = RefCell::new(0);
             let log = |_: &str| *lines.borrow_mut() += 1;
             let ending = converse(&mut stream, Duration::ZERO, &log);
@@ -323,7 +313,7 @@ mod fuzzed {
     use proptest::test_runner::TestCaseError;
 
     use super::fuzz;
-    use testkit::stream::FakeStream;
+    use testkit::stream::Stream;
 
     /// What one read should be, said with std: drop one `\n` or `\r\n`,
     /// then the rest is a name if `str::from_utf8` takes it.
@@ -375,7 +365,7 @@ mod fuzzed {
         let bytewise: Vec<Vec<u8>> =
             bytes.chunks(1).map(<[u8]>::to_vec).collect();
         for pieces in [whole, bytewise] {
-            let mut stream = FakeStream::builder().pieces(&pieces).build();
+            let mut stream = Stream::apart(&pieces);
             let ending = converse(&mut stream, Duration::ZERO, &|_| {});
             prop_assert!(ending.is_ok(), "{:?}", ending);
             prop_assert_eq!(stream.written(), conversation(&pieces));

@@ -17,7 +17,7 @@ use lessons::lesson04::server::{Config, Server, Summary};
 use lessons::lesson04::shutdown;
 use proptest::prelude::*;
 use socket2::SockRef;
-use testkit::stream::FakeStream;
+use testkit::stream::Stream;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -216,21 +216,18 @@ proptest! {
 
 /// A stream that returns `bytes` in reads of 1 to 5 bytes, as `cuts`
 /// says (one cut per read, starting over after the last); no cuts: whole.
-fn in_pieces(bytes: &[u8], cuts: &[usize]) -> FakeStream {
+fn in_pieces(bytes: &[u8], cuts: &[usize]) -> Stream {
     let sizes: Vec<usize> = cuts.iter().map(|cut| 1 + cut % 5).collect();
-    FakeStream::in_pieces(bytes, &sizes)
+    Stream::new(bytes).in_pieces(&sizes)
 }
 
 /// What `LineReader` makes of `input` (limit `max`), read whole or one
 /// byte at a time, until the end of the stream or a line too long.
 fn collect(input: &[u8], max: usize, one_byte: bool) -> Vec<String> {
     let stream = if one_byte {
-        FakeStream::builder()
-            .input(input)
-            .one_byte_at_a_time()
-            .build()
+        Stream::new(input).one_byte_at_a_time()
     } else {
-        FakeStream::new(input)
+        Stream::new(input)
     };
     let capacity = if one_byte { 1 } else { 8192 };
     let mut lines =
@@ -283,15 +280,12 @@ fn lines_whole_and_one_byte_at_a_time() {
 /// carries on with the half line it already had.
 #[test]
 fn a_timeout_mid_line_keeps_the_half_line() {
-    let stream = FakeStream::builder()
-        .input("Mich")
-        .read_error(io::ErrorKind::WouldBlock)
-        .input("ael\nAnn")
-        .read_error(io::ErrorKind::TimedOut)
-        .read_error(io::ErrorKind::Interrupted)
-        .input("\n")
-        .read_sizes(&[2])
-        .build();
+    // "Mich", a timeout, "ael\nAnn", a timeout and a signal, then "\n".
+    let stream = Stream::new(b"Michael\nAnn\n")
+        .fail_read_at(4, io::ErrorKind::WouldBlock)
+        .fail_read_at(11, io::ErrorKind::TimedOut)
+        .fail_read_at(11, io::ErrorKind::Interrupted)
+        .in_pieces(&[2]);
     let mut lines = LineReader::new(BufReader::with_capacity(4, stream), 1024);
     let timed_out = |result: Result<Option<String>, LineError>| match result {
         Err(LineError::Io(e)) => e.kind(),
@@ -311,9 +305,8 @@ fn a_timeout_mid_line_keeps_the_half_line() {
 #[test]
 fn line_limit_with_one_byte_reads() {
     let input = [b"x".repeat(1024), b"\n".to_vec(), b"y".repeat(5000)].concat();
-    let stream = FakeStream::builder().input(&input).one_byte_at_a_time();
-    let mut lines =
-        LineReader::new(BufReader::with_capacity(1, stream.build()), 1024);
+    let stream = Stream::new(&input).one_byte_at_a_time();
+    let mut lines = LineReader::new(BufReader::with_capacity(1, stream), 1024);
     assert_eq!(lines.read_line().unwrap(), Some("x".repeat(1024)));
     match lines.read_line() {
         Err(LineError::TooLong { limit: 1024 }) => {}

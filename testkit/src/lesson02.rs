@@ -2,7 +2,7 @@
 //! chunked, binary), and tiny servers on 127.0.0.1 that answer one
 //! request as scripted, including the ways a server can misbehave. To
 //! feed a response to the client in pieces, use
-//! [`FakeStream`](crate::stream::FakeStream).
+//! [`Stream`](crate::stream::Stream).
 
 pub use crate::scripted::{OneShot, Script};
 

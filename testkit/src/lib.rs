@@ -2,9 +2,10 @@
 //! example. None of it is part of the lessons: the `lessons` library holds
 //! what the book teaches, and this crate holds what checks it.
 //!
-//! - [`stream`]: [`FakeStream`](stream::FakeStream), the one in-memory
-//!   `Read + Write` double: input cut into chosen pieces, short writes,
-//!   errors at chosen points, and a record of everything written.
+//! - [`stream`]: [`Stream`](stream::Stream), the one in-memory
+//!   `Read + Write` double (the exercise tests' own, from `exercise-check`):
+//!   input cut into chosen pieces, short writes, errors at chosen points,
+//!   and a record of everything written.
 //! - [`terminal`]: runs a lesson binary as a learner would and captures
 //!   the transcript; the check that a command-line mistake gets one
 //!   `error:` line and exit status 2.

@@ -5,6 +5,18 @@ use std::io::{self, ErrorKind, Read, Write};
 
 /// An in-memory stream with a scripted network behind it.
 ///
+/// Reads hand out the input in order. What one read returns is the least
+/// of: the reader's buffer, the next size given to
+/// [`in_pieces`](Stream::in_pieces), and what is left before the end of
+/// a part (see [`apart`](Stream::apart)) or a scripted read error. Once
+/// the input is used up, reads return 0, or fail if
+/// [`then_fail`](Stream::then_fail) says so.
+///
+/// Writes are recorded. Each takes at most
+/// [`write_at_most`](Stream::write_at_most) bytes, and stops short of a
+/// scripted write error, so that the error comes right after the chosen
+/// number of bytes.
+///
 /// ```
 /// use std::io::{Read, Write};
 /// let mut stream = check::Stream::new(b"Tracy\n").one_byte_at_a_time();
@@ -19,6 +31,9 @@ pub struct Stream {
     input: Vec<u8>,
     /// How many bytes of `input` have been read.
     position: usize,
+    /// Where each part given to [`Stream::apart`] ends: no read goes past
+    /// one of these points in a single call.
+    part_ends: Vec<usize>,
     /// The most each read returns, in turn, round and round; empty: no
     /// limit but the reader's buffer.
     pieces: Vec<usize>,
@@ -47,6 +62,31 @@ impl Stream {
             input: input.to_vec(),
             ..Stream::default()
         }
+    }
+
+    /// A stream whose input is `parts`, one after another, each arriving
+    /// on its own: no read returns bytes of two parts (a part longer than
+    /// the reader's buffer still takes several reads). Then `Ok(0)`.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// let mut stream = check::Stream::apart(["Michael", "exit"]);
+    /// let mut buffer = [0u8; 64];
+    /// assert_eq!(stream.read(&mut buffer).unwrap(), 7); // "Michael"
+    /// assert_eq!(stream.read(&mut buffer).unwrap(), 4); // "exit"
+    /// assert_eq!(stream.read(&mut buffer).unwrap(), 0); // the end
+    /// ```
+    pub fn apart<I>(parts: I) -> Stream
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]>,
+    {
+        let mut stream = Stream::default();
+        for part in parts {
+            stream.input.extend_from_slice(part.as_ref());
+            stream.part_ends.push(stream.input.len());
+        }
+        stream
     }
 
     /// Each read returns at most the next of these sizes (round and
@@ -87,7 +127,8 @@ impl Stream {
     }
 
     /// Once `after` bytes are written, the next write fails once with
-    /// `kind`; writes after that go on.
+    /// `kind` (a write that would go past byte `after` stops there); the
+    /// writes after it go on.
     pub fn fail_write_at(mut self, after: usize, kind: ErrorKind) -> Stream {
         self.write_errors.push((after, kind));
         self.write_errors.sort_by_key(|&(position, _)| position);
@@ -95,7 +136,8 @@ impl Stream {
     }
 
     /// Once `after` bytes are written, every write fails with `kind` (a
-    /// peer that went away: `BrokenPipe`).
+    /// peer that went away: `BrokenPipe`). A write that would go past
+    /// byte `after` stops there.
     pub fn writes_fail_from(mut self, after: usize, kind: ErrorKind) -> Stream {
         self.writes_fail_from = Some((after, kind));
         self
@@ -149,7 +191,13 @@ impl Read for Stream {
         if !self.pieces.is_empty() {
             take = take.min(self.pieces[self.reads % self.pieces.len()]);
         }
-        // Stop where a scripted error waits, so that it comes next.
+        // Stop at the end of a part (the next read starts the next one),
+        // and where a scripted error waits (so that it comes next).
+        if let Some(&end) =
+            self.part_ends.iter().find(|&&end| end > self.position)
+        {
+            take = take.min(end - self.position);
+        }
         if let Some(&(at, _)) = self.read_errors.first() {
             take = take.min(at - self.position);
         }
@@ -179,6 +227,13 @@ impl Write for Stream {
         let mut take = bytes.len();
         if let Some(limit) = self.write_limit {
             take = take.min(limit);
+        }
+        // Stop short of the next scripted error, so that it strikes right
+        // after its number of bytes.
+        let next_error = self.write_errors.first().map(|&(after, _)| after);
+        let forever = self.writes_fail_from.map(|(after, _)| after);
+        if let Some(after) = next_error.into_iter().chain(forever).min() {
+            take = take.min(after - done);
         }
         self.written.extend_from_slice(&bytes[..take]);
         Ok(take)
@@ -257,6 +312,75 @@ mod tests {
         assert_eq!(kind, Some(ErrorKind::BrokenPipe));
         assert_eq!(stream.written(), b"hello!");
         assert_eq!(stream.writes(), 5);
+    }
+
+    #[test]
+    fn parts_keep_apart() {
+        let parts: [&[u8]; 4] = [b"ab", b"", b"cde", b"f"];
+        let mut stream = Stream::apart(parts);
+        assert_eq!(stream.unread(), 6);
+        let (pieces, error) = read_all(&mut stream);
+        let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+        assert_eq!(pieces, [&b"ab"[..], b"cde", b"f"]);
+        assert_eq!(error, None);
+        // A part longer than the buffer takes several reads.
+        let mut long = Stream::apart(["0123456789abc", "d"]);
+        let (pieces, _) = read_all(&mut long);
+        let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+        assert_eq!(pieces, [&b"01234567"[..], b"89abc", b"d"]);
+        // No parts at all: the end at once.
+        let mut empty = Stream::apart(Vec::<Vec<u8>>::new());
+        assert_eq!(read_all(&mut empty), (Vec::new(), None));
+    }
+
+    #[test]
+    fn parts_with_sizes_and_errors() {
+        let mut stream = Stream::apart(["Ann", "exit"])
+            .in_pieces(&[2])
+            .fail_read_at(0, ErrorKind::Interrupted)
+            .fail_read_at(3, ErrorKind::WouldBlock)
+            .fail_read_at(3, ErrorKind::Interrupted);
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 8];
+        for _ in 0..20 {
+            match stream.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    seen.push(String::from_utf8_lossy(&buffer[..n]).into())
+                }
+                Err(e) => seen.push(format!("{:?}", e.kind())),
+            }
+        }
+        let wanted = [
+            "Interrupted",
+            "An",
+            "n",
+            "WouldBlock",
+            "Interrupted",
+            "ex",
+            "it",
+        ];
+        assert_eq!(seen, wanted);
+    }
+
+    #[test]
+    fn a_write_stops_short_of_a_scripted_error() {
+        let mut stream =
+            Stream::new(b"").fail_write_at(4, ErrorKind::Interrupted);
+        assert_eq!(stream.write(b"abcdefgh").ok(), Some(4));
+        let kind = stream.write(b"efgh").err().map(|e| e.kind());
+        assert_eq!(kind, Some(ErrorKind::Interrupted));
+        assert_eq!(stream.write(b"efgh").ok(), Some(4));
+        assert_eq!(stream.written(), b"abcdefgh");
+        // A peer gone after 5 bytes: write_all gets those 5 out, then
+        // the error, every time.
+        let mut gone =
+            Stream::new(b"").writes_fail_from(5, ErrorKind::BrokenPipe);
+        let kind = gone.write_all(b"Hello, Ann!\n").err().map(|e| e.kind());
+        assert_eq!(kind, Some(ErrorKind::BrokenPipe));
+        assert_eq!(gone.written(), b"Hello");
+        let kind = gone.write(b"more").err().map(|e| e.kind());
+        assert_eq!(kind, Some(ErrorKind::BrokenPipe));
     }
 
     #[test]
