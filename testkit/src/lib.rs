@@ -16,7 +16,7 @@
 //!   batteries (`cargo run --release --example robustness` prints them).
 //! - [`fuzz`]: the bounded fuzz runs over `tests/corpus/`.
 //! - [`lesson02`], [`lesson03`]: helpers for one lesson's tests.
-//! - [`bench`]: what the benchmarks share (medians, tables, quick mode).
+//! - [`bench`](mod@bench): what the benchmarks share (medians, tables, quick mode).
 //!
 //! Every socket here is on 127.0.0.1 with a timeout, and every wait is
 //! bounded, so a misbehaving lesson fails a test instead of hanging it.
