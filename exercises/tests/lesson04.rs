@@ -33,8 +33,20 @@ fn text(line: &str) -> Got {
 const TOO_LONG: Got = Ok(Line::TooLong);
 const END: Got = Ok(Line::End);
 
-/// Calls `next_line` until `End` (at most 100 calls), over `stream`.
-fn all_lines(stream: Stream, max_len: usize) -> Vec<Got> {
+/// Results as text, so a failure shows bytes as escaped text.
+fn shown(results: &[Got]) -> Vec<String> {
+    results
+        .iter()
+        .map(|result| match result {
+            Ok(Line::Text(line)) => format!("Ok(Text({}))", bytes(line)),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// Calls `next_line` until `End` (at most 100 calls), over `stream`,
+/// and shows what each call gave.
+fn all_lines(stream: Stream, max_len: usize) -> Vec<String> {
     let mut lines = Lines::new(BufReader::new(stream), max_len);
     let mut seen = Vec::new();
     for _ in 0..100 {
@@ -45,7 +57,7 @@ fn all_lines(stream: Stream, max_len: usize) -> Vec<Got> {
             break;
         }
     }
-    seen
+    shown(&seen)
 }
 
 /// How a test cuts a stream: whole, in pieces, one byte at a time.
@@ -75,7 +87,7 @@ fn check_lines(input: &[u8], max_len: usize, wanted: &[Got], note: &str) {
                 bytes(input)
             ),
         )
-        .expect(wanted.to_vec(), move || all_lines(stream, max_len));
+        .expect(shown(wanted), move || all_lines(stream, max_len));
     }
 }
 
@@ -177,7 +189,7 @@ fn ex4_1_never_buffers_past_the_limit() {
             ),
         )
         .expect(
-            vec![TOO_LONG, Err(ErrorKind::ConnectionReset), END],
+            shown(&[TOO_LONG, Err(ErrorKind::ConnectionReset), END]),
             move || all_lines(stream, 10),
         );
     }
@@ -187,7 +199,10 @@ fn ex4_1_never_buffers_past_the_limit() {
 fn ex4_1_never_buffers_past_the_limit_even_with_a_cr() {
     // A `\r` may end a line, but not 5 bytes past the limit.
     let input = b"aaaaaaaaaaaaaaa\r\nok\n";
-    for (how, sizes) in CUTS {
+    let cuts = CUTS
+        .into_iter()
+        .chain([("in pieces of 5, 11", &[5, 11][..])]);
+    for (how, sizes) in cuts {
         let stream = cut(
             Stream::new(input).fail_read_at(16, ErrorKind::WouldBlock),
             sizes,
@@ -201,7 +216,7 @@ fn ex4_1_never_buffers_past_the_limit_even_with_a_cr() {
             ),
         )
         .expect(
-            vec![TOO_LONG, Err(ErrorKind::WouldBlock), text("ok"), END],
+            shown(&[TOO_LONG, Err(ErrorKind::WouldBlock), text("ok"), END]),
             move || all_lines(stream, 10),
         );
     }
@@ -241,7 +256,7 @@ fn ex4_1_errors_keep_what_was_read() {
                         bytes(input)
                     ),
                 )
-                .expect(wanted.clone(), move || all_lines(stream, 10));
+                .expect(shown(&wanted), move || all_lines(stream, 10));
             }
         }
     }
@@ -253,7 +268,7 @@ fn ex4_1_errors_keep_what_was_read() {
         "Lines::new(reader, 10), then next_line() until End, over \
          \"Mi\\nchael\\n\" with an Interrupted at byte 1 (retry it)",
     )
-    .expect(vec![text("Mi"), text("chael"), END], move || {
+    .expect(shown(&[text("Mi"), text("chael"), END]), move || {
         all_lines(stream, 10)
     });
 }
@@ -275,7 +290,7 @@ fn ex4_1_wrong_answers() {
          byte 2 (the half line \"Mi\" must survive the timeout)",
     )
     .expect(
-        vec![Err(ErrorKind::WouldBlock), text("Mich"), text("ael"), END],
+        shown(&[Err(ErrorKind::WouldBlock), text("Mich"), text("ael"), END]),
         move || all_lines(stream, 10),
     );
     let stream = Stream::new(b"aaaaaaaaaaaaaaaaaaaa\nok\n")
@@ -287,7 +302,7 @@ fn ex4_1_wrong_answers() {
          last 5 bytes are not a line)",
     )
     .expect(
-        vec![TOO_LONG, Err(ErrorKind::WouldBlock), text("ok"), END],
+        shown(&[TOO_LONG, Err(ErrorKind::WouldBlock), text("ok"), END]),
         move || all_lines(stream, 10),
     );
 }
@@ -295,15 +310,24 @@ fn ex4_1_wrong_answers() {
 // ---------------------------------------------------------------------
 // Exercise 4.2: length-prefixed values
 
-type Decoded = Vec<Result<Bulk, BulkError>>;
-
 fn value(data: &[u8]) -> Result<Bulk, BulkError> {
     Ok(Bulk::Value(data.to_vec()))
 }
 
-/// Pushes `input` cut by `sizes` (all at once if empty), and gathers what
+/// Results as text, so a failure shows bytes as escaped text.
+fn shown_bulk(results: &[Result<Bulk, BulkError>]) -> Vec<String> {
+    results
+        .iter()
+        .map(|result| match result {
+            Ok(Bulk::Value(data)) => format!("Ok(Value({}))", bytes(data)),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// Pushes `input` cut by `sizes` (all at once if empty), and shows what
 /// the pushes return, up to the first error.
-fn decode(input: &[u8], max_len: usize, sizes: &[usize]) -> Decoded {
+fn decode(input: &[u8], max_len: usize, sizes: &[usize]) -> Vec<String> {
     let mut decoder = BulkDecoder::new(max_len);
     let mut seen = Vec::new();
     let mut rest = input;
@@ -320,11 +344,11 @@ fn decode(input: &[u8], max_len: usize, sizes: &[usize]) -> Decoded {
             let failed = result.is_err();
             seen.push(result);
             if failed {
-                return seen;
+                return shown_bulk(&seen);
             }
         }
         if rest.is_empty() {
-            return seen;
+            return shown_bulk(&seen);
         }
     }
 }
@@ -344,7 +368,7 @@ fn check_bulk(
                 bytes(&input)
             ),
         )
-        .expect(wanted.to_vec(), move || decode(&input, max_len, sizes));
+        .expect(shown_bulk(wanted), move || decode(&input, max_len, sizes));
     }
 }
 
@@ -460,8 +484,8 @@ fn ex4_2_errors_as_soon_as_known() {
                 bytes(input)
             ),
         )
-        .expect(vec![Err(error)], move || {
-            BulkDecoder::new(max_len).push(input)
+        .expect(shown_bulk(&[Err(error)]), move || {
+            shown_bulk(&BulkDecoder::new(max_len).push(input))
         });
     }
     // Values come out as soon as their last byte is pushed.
@@ -469,9 +493,10 @@ fn ex4_2_errors_as_soon_as_known() {
         "4.2",
         "BulkDecoder::new(16), push(\"$5\\r\\nhello\\r\"), then push(\"\\n\")",
     )
-    .expect((vec![], vec![value(b"hello")]), || {
+    .expect((vec![], shown_bulk(&[value(b"hello")])), || {
         let mut decoder = BulkDecoder::new(16);
-        (decoder.push(b"$5\r\nhello\r"), decoder.push(b"\n"))
+        let first = shown_bulk(&decoder.push(b"$5\r\nhello\r"));
+        (first, shown_bulk(&decoder.push(b"\n")))
     });
     // After an error, the stream is out of step for good.
     case(
@@ -480,18 +505,12 @@ fn ex4_2_errors_as_soon_as_known() {
          and push(\"\")",
     )
     .expect(
-        (
-            vec![Err(BulkError::BadEnding)],
-            vec![Err(BulkError::BadEnding)],
-            vec![Err(BulkError::BadEnding)],
-        ),
+        vec![shown_bulk(&[Err(BulkError::BadEnding)]); 3],
         || {
             let mut decoder = BulkDecoder::new(16);
-            (
-                decoder.push(b"$1\r\naXY"),
-                decoder.push(b"$1\r\na\r\n"),
-                decoder.push(b""),
-            )
+            [&b"$1\r\naXY"[..], b"$1\r\na\r\n", b""]
+                .map(|piece| shown_bulk(&decoder.push(piece)))
+                .to_vec()
         },
     );
 }
@@ -561,6 +580,15 @@ fn ask(address: SocketAddr, request: &[u8], limit: Duration) -> Answer {
     ask_and_read_to_end(address, request, limit).map_err(|e| e.kind())
 }
 
+/// An answer as text, so a failure shows bytes as escaped text.
+fn ask_shown(
+    address: SocketAddr,
+    request: &[u8],
+    limit: Duration,
+) -> Result<String, ErrorKind> {
+    ask(address, request, limit).map(|answer| bytes(&answer))
+}
+
 fn ask_case(what: &str, request: &[u8], limit: Duration) -> check::Case {
     case(
         "4.3",
@@ -584,11 +612,11 @@ fn ex4_3_basic() {
             Duration::from_secs(2),
         );
         let owned = request.to_vec();
-        call.expect(Ok(b"that was all, thank you".to_vec()), move || {
-            ask(address, &owned, Duration::from_secs(2))
+        call.expect(Ok(bytes(b"that was all, thank you")), move || {
+            ask_shown(address, &owned, Duration::from_secs(2))
         });
         let seen = handle.join().expect("the test server");
-        call.same(&seen, &(request.to_vec(), true));
+        call.same(&(bytes(&seen.0), seen.1), &(bytes(request), true));
     }
 }
 
@@ -605,8 +633,8 @@ fn ex4_3_answer_in_pieces() {
         b"count",
         Duration::from_secs(2),
     )
-    .expect(Ok(b"one two three".to_vec()), move || {
-        ask(address, b"count", Duration::from_secs(2))
+    .expect(Ok(bytes(b"one two three")), move || {
+        ask_shown(address, b"count", Duration::from_secs(2))
     });
 
     let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();

@@ -315,8 +315,9 @@ pub fn drain_and_close(
     let deadline = Instant::now() + grace;
     listener.set_nonblocking(true)?;
     let mut told = Vec::new();
+    let time_left = || deadline.saturating_duration_since(Instant::now());
     // Bounded twice: by the queue running dry, and by the deadline.
-    while Instant::now() < deadline {
+    while !time_left().is_zero() {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
             // WouldBlock: the queue is empty. Any other error (out of
@@ -336,7 +337,7 @@ pub fn drain_and_close(
     let mut scratch = [0u8; 1024];
     for mut stream in told.iter() {
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = time_left();
             if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
                 break;
             }
