@@ -46,7 +46,7 @@ impl fmt::Display for Framing {
 #[derive(Debug)]
 pub enum BodyError {
     BadContentLength(String),
-    ConflictingContentLength,
+    SeveralContentLengths,
     BadChunkSize { line: String, why: &'static str },
     BadChunkEnd,
     LineTooLong { limit: usize },
@@ -62,11 +62,8 @@ impl fmt::Display for BodyError {
             BodyError::BadContentLength(value) => {
                 write!(f, "bad Content-Length {value}: it must be digits only")
             }
-            BodyError::ConflictingContentLength => {
-                write!(
-                    f,
-                    "the response has Content-Length headers that disagree"
-                )
+            BodyError::SeveralContentLengths => {
+                write!(f, "the response has more than one Content-Length")
             }
             BodyError::BadChunkSize { line, why } => {
                 write!(f, "bad chunk size line {line}: {why}")
@@ -135,21 +132,19 @@ pub fn framing(head: &ResponseHead) -> Result<Framing, BodyError> {
             _ => Framing::UntilClose,
         });
     }
-    // Several Content-Length values (several lines, or `42, 42`) are
-    // tolerated only when they all agree.
-    let mut length = None;
-    for value in head.values("Content-Length") {
-        for item in value.split(|&b| b == b',') {
-            let item = item.trim_ascii();
-            let n = parse_content_length(item)
-                .ok_or_else(|| BodyError::BadContentLength(quote_line(item)))?;
-            if length.is_some_and(|seen| seen != n) {
-                return Err(BodyError::ConflictingContentLength);
-            }
-            length = Some(n);
-        }
+    // Exactly one Content-Length, with one value. A second one, on a
+    // line of its own or in a list (`42, 42`), is refused.
+    let mut values = head.values("Content-Length");
+    let Some(value) = values.next() else {
+        return Ok(Framing::UntilClose);
+    };
+    if values.next().is_some() || value.contains(&b',') {
+        return Err(BodyError::SeveralContentLengths);
     }
-    Ok(length.map_or(Framing::UntilClose, Framing::ContentLength))
+    let value = value.trim_ascii();
+    let n = parse_content_length(value)
+        .ok_or_else(|| BodyError::BadContentLength(quote_line(value)))?;
+    Ok(Framing::ContentLength(n))
 }
 // ANCHOR_END: framing
 

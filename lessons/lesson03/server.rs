@@ -245,8 +245,8 @@ pub fn handle(mut stream: TcpStream, peer: SocketAddr, config: &Config) {
 
 // ANCHOR: discard_rest
 /// Closing a socket that still has unread bytes makes the kernel send a
-/// reset (RST), and a reset can destroy our error reply before the
-/// client reads it. So after an oversized message: send our FIN, then
+/// reset (RST), which throws away whatever of our error reply has not
+/// left yet. So after an oversized message: send our FIN, then
 /// read and throw away what is still coming, bounded in bytes and time.
 fn discard_rest(stream: &mut TcpStream) {
     let _ = stream.shutdown(Shutdown::Write);

@@ -384,7 +384,7 @@ impl Connection {
     /// Sends our FIN, then reads (and drops) whatever the client still
     /// sends until its FIN arrives or the grace period ends. Closing a
     /// socket with unread data makes the kernel send RST instead of FIN,
-    /// and an RST can destroy our last line before the client reads it.
+    /// which throws away whatever of our last line has not left yet.
     fn close_gracefully(&self) {
         let _ = self.stream.shutdown(net::Shutdown::Write);
         let deadline = Instant::now() + self.config.grace;
