@@ -89,7 +89,6 @@ pub fn run(options: Options, out: &mut impl Write) -> io::Result<Tally> {
     Ok(tally)
 }
 
-// ANCHOR: ping
 /// Sends `count` pings to `to`, one at a time, each waited for up to
 /// `TIMEOUT`; then waits `LINGER` for late replies and duplicates.
 pub fn ping(
@@ -131,7 +130,6 @@ pub fn ping(
     replies.until(Instant::now() + LINGER, None, out)?;
     Ok(tally)
 }
-// ANCHOR_END: ping
 
 /// The pinger's state while it reads replies.
 struct Replies<'a> {

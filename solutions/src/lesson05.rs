@@ -165,7 +165,7 @@ impl Reorder {
 
     /// Delivers `next` and what follows it, while they are waiting.
     fn deliver_in_order(&mut self, out: &mut Vec<Out>) {
-        while let Some(seq) = u32::try_from(self.next).ok() {
+        while let Ok(seq) = u32::try_from(self.next) {
             let Some(data) = self.waiting.remove(&seq) else {
                 break;
             };
