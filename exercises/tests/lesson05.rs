@@ -196,6 +196,49 @@ fn ex5_1_over_loopback() {
     case("5.1", "a server that answers the second datagram")
         .same(&got, &Ok(b"echo".to_vec()));
     let _ = helper.join();
+
+    // A socket that never answers, and waits of zero.
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap();
+    let got = case("5.1", "ask_with_backoff(socket, b\"hi\", 0 s, 0 s, 2)")
+        .run(move || {
+            let mut socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+            socket.connect(address).unwrap();
+            ask_with_backoff(&mut socket, b"hi", ms(0), ms(0), 2)
+                .map_err(|e| e.kind())
+        });
+    case("5.1", "a server that never answers, waits of 0")
+        .same(&got, &Err(ErrorKind::TimedOut));
+    drop(silent);
+}
+
+/// Nobody on the port: Linux reports the ICMP "port unreachable" to the
+/// connected socket, and the error ends the tries at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn ex5_1_nobody_there() {
+    let closed = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let call =
+        "ask_with_backoff(socket, b\"hi\", 1 s, 1 s, 3) to a closed port";
+    let got = case("5.1", call).run(move || {
+        let mut socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.connect(address).unwrap();
+        let start = Instant::now();
+        let got = ask_with_backoff(
+            &mut socket,
+            b"hi",
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            3,
+        );
+        (
+            got.map_err(|e| e.kind()),
+            start.elapsed() < Duration::from_secs(1),
+        )
+    });
+    case("5.1", call).same(&got, &(Err(ErrorKind::ConnectionRefused), true));
 }
 
 // ---------------------------------------------------------------------
