@@ -513,4 +513,10 @@ fn ex5_4_wrong_answers() {
     let empty = case("5.4", "Peers::new(1 s, 4).is_empty()")
         .run(|| Peers::new(Duration::from_secs(1), 4).is_empty());
     case("5.4", "a new table is empty").same(&empty, &true);
+    let empty = case("5.4", "seen(peer, now), then is_empty()").run(|| {
+        let mut known = Peers::new(Duration::from_secs(1), 4);
+        known.seen(peer(1), Instant::now());
+        known.is_empty()
+    });
+    case("5.4", "a table with a peer is not empty").same(&empty, &false);
 }
