@@ -141,9 +141,11 @@ pub fn run(command: DnsCommand) -> ExitCode {
         },
     };
     let mut failed = false;
-    for name in &command.names {
+    for (n, name) in command.names.iter().enumerate() {
         let id = command.id.unwrap_or_else(random_id);
-        if let Err(error) = ask(server, name, command.qtype, id) {
+        // Every field of the first query; the rest look the same.
+        let annotate = n == 0;
+        if let Err(error) = ask(server, name, command.qtype, id, annotate) {
             warn(format_args!("error: {error}"));
             failed = true;
         }
@@ -163,6 +165,7 @@ fn ask(
     name: &str,
     qtype: QueryType,
     id: u16,
+    annotate: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let query = encode_query(id, name, qtype)?;
     say(format_args!(
@@ -173,7 +176,11 @@ fn ask(
         "The query, {} bytes in one datagram:",
         query.len()
     ));
-    annotate_query(&query).iter().for_each(say);
+    if annotate {
+        annotate_query(&query).iter().for_each(say);
+    } else {
+        hex_dump(&query).iter().for_each(say);
+    }
     let raw = exchange(server, &query, TIMEOUT, TRIES)?;
     say(format_args!(
         "The answer, {} bytes in one datagram:",

@@ -239,8 +239,13 @@ pub fn describe(message: &Message, raw: &[u8]) -> Vec<String> {
             }
         ),
         format!(
-            "  counts    {} question, {} answers, {} authority, {} additional",
-            h.qdcount, h.ancount, h.nscount, h.arcount
+            "  counts    {} question{}, {} answer{}, {} authority, {} additional",
+            h.qdcount,
+            if h.qdcount == 1 { "" } else { "s" },
+            h.ancount,
+            if h.ancount == 1 { "" } else { "s" },
+            h.nscount,
+            h.arcount
         ),
     ];
     for q in &message.questions {
