@@ -485,7 +485,8 @@ fn malicious_answers_get_their_error() {
     for (what, bytes, expected) in cases {
         assert_eq!(parse_message(&bytes).err(), Some(expected), "{what}");
     }
-    assert!(MAX_POINTERS < 127);
+    // A loop is caught by the pointer bound before the 255-byte one.
+    const { assert!(MAX_POINTERS < 127) };
 }
 
 /// The built-in responder's malicious names each get a clear error.
