@@ -107,6 +107,10 @@ fn ex5_6_edge_cases() {
     names(&[], Ok(b""));
     names(&["", "."], Ok(b"\x00\x00"));
     names(&["a.b.", "a.b"], Ok(b"\x01a\x01b\x00\xc0\x00"));
+    names(
+        &["_sip._tcp.my-host"],
+        Ok(b"\x04_sip\x04_tcp\x07my-host\x00"),
+    );
     let label = "x".repeat(63);
     let mut one = vec![63];
     one.extend_from_slice(label.as_bytes());
@@ -165,6 +169,30 @@ fn ex5_6_offsets_past_14_bits() {
     .concat();
     let tail = got.get(83 * 198..).unwrap_or_default().to_vec();
     case("5.6", call).same(&tail, &wanted_tail);
+}
+
+/// An ending at exactly offset 16384 is one too far for 14 bits.
+#[test]
+fn ex5_6_offset_16384_is_too_far() {
+    // 82 names of 198 bytes fill 16236 bytes; then p.q.r.end puts the
+    // label "end" at 16236 + 64 + 64 + 20 = 16384.
+    let (x, y, z) = ("x".repeat(63), "y".repeat(63), "z".repeat(63));
+    let mut list: Vec<String> =
+        (0..82).map(|i| format!("{x}.{y}.{z}.k{i:03}")).collect();
+    list.push(format!(
+        "{}.{}.{}.end",
+        "p".repeat(63),
+        "q".repeat(63),
+        "r".repeat(19)
+    ));
+    list.push("end".into());
+    let call = "encode_names(&[84 long names])";
+    let got = case("5.6", call).run(move || {
+        let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+        encode_names(&refs)
+    });
+    let tail = got.map(|b| b.get(16384..).unwrap_or_default().to_vec());
+    case("5.6", call).same(&tail, &Ok(b"\x03end\x00\x03end\x00".to_vec()));
 }
 
 /// Plausible wrong answers: a pointer to a later part only (not the
