@@ -96,6 +96,15 @@ fn pages() -> Vec<Page> {
         });
         indents.push(indent);
     }
+    // A chapter with sections may still teach on its own first page (it
+    // says what you will learn): then it is held to a teaching page's shape.
+    for page in &mut pages {
+        if page.kind == Kind::Overview
+            && read(&page.path).contains("\n## What you will learn\n")
+        {
+            page.kind = Kind::Teaching;
+        }
+    }
     pages
 }
 

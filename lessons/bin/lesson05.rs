@@ -5,6 +5,7 @@
 //!     cargo run --bin lesson05 -- client [NAME...] # its client
 //!     cargo run --bin lesson05 -- ping             # through a lossy relay
 //!     cargo run --bin lesson05 -- demo [SCENARIO]  # UDP against TCP
+//!     cargo run --bin lesson05 -- dns [NAME...]    # DNS by hand
 //!
 //! The work happens in `lessons::lesson05`; this file reads the command
 //! line and reports the outcome.
@@ -18,11 +19,12 @@ use lessons::lesson04::log::Log;
 use lessons::lesson05::cli::{Command, PROGRAM, parse};
 use lessons::lesson05::client::{PATIENCE, run_client};
 use lessons::lesson05::server::Server;
-use lessons::lesson05::{demo, ping, tour};
+use lessons::lesson05::{demo, dns_cli, ping, tour};
 use lessons::output::{Stdout, print, warn};
 
 fn main() -> ExitCode {
     let ok = match cli::read(&PROGRAM, parse) {
+        Command::Dns(command) => return dns_cli::run(command),
         Command::Tour => tour::run(),
         Command::Serve { port } => serve(port),
         Command::Client { port, names } => {

@@ -3,6 +3,7 @@
 
 use super::client::DEFAULT_NAMES;
 use super::demo::{self, Scenario};
+use super::dns_cli::{self, DnsCommand};
 use super::ping::{self, Options};
 use crate::cli::{Arg, Args, Program, number, port, quote};
 
@@ -20,7 +21,8 @@ usage: cargo run --bin lesson05
        cargo run --bin lesson05 -- client [--port N] [NAME...]
        cargo run --bin lesson05 -- ping [--count N] [--loss P] [--seed S]
        cargo run --bin lesson05 -- demo [SCENARIO]
-       cargo run --bin lesson05 -- dns ...
+       cargo run --bin lesson05 -- dns [NAME...] [--server ADDR]
+                                       [--type A|AAAA] [--id N]
 
 With no command, the greeting over UDP against a server the lesson
 starts on loopback: no handshake, whole datagrams, no end of stream.
@@ -43,7 +45,14 @@ by the seed S (default 1); prints each reply and the statistics.
 demo: acts out one way UDP differs from TCP; with no SCENARIO, lists
 them.
 
-dns: a DNS query and its answer, built and read by hand.
+dns: builds a DNS query by hand, sends it in one datagram and parses
+the answer by hand, showing every byte. With no --server it asks a small
+responder the lesson starts on 127.0.0.1, which knows workbook.test,
+www.workbook.test and alias.workbook.test, answers NXDOMAIN for other
+names, and answers the names under evil.test (loop, forward, past-end,
+short, count) with malicious messages. NAME defaults to
+www.workbook.test. --server IP:PORT (or just IP, for port 53) asks
+another server; --type A (default) or AAAA; --id N, 0 to 65535.
 
   -h, --help   show this help";
 
@@ -62,6 +71,8 @@ pub enum Command {
     Demo {
         scenario: Option<&'static Scenario>,
     },
+    /// A DNS query, by hand.
+    Dns(DnsCommand),
 }
 
 /// Reads the arguments after the program's name.
@@ -74,6 +85,8 @@ pub fn parse(args: &mut Args) -> Result<Command, String> {
         parse_ping(args)
     } else if args.command("demo") {
         parse_demo(args)
+    } else if args.command("dns") {
+        dns_cli::parse(args).map(Command::Dns)
     } else {
         match args.next_arg()? {
             None => Ok(Command::Tour),

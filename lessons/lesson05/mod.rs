@@ -11,10 +11,17 @@
 //! - `ping`: a pinger through that relay (sequence numbers, RTTs, loss).
 //! - `tour`: the first screen (`lesson05` with no arguments).
 //! - `demo`: what differs from TCP, acted out; `cli`: arguments.
+//! - `dns`: a DNS query built and an answer parsed by hand; `dns_server`:
+//!   a small responder on loopback; `dns_client` and `dns_cli`: the
+//!   `dns` command.
 
 pub mod cli;
 pub mod client;
 pub mod demo;
+pub mod dns;
+pub mod dns_cli;
+pub mod dns_client;
+pub mod dns_server;
 pub mod ping;
 pub mod relay;
 pub mod server;
