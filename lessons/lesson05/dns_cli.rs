@@ -1,6 +1,8 @@
 //! The `dns` command of `lesson05`: its options, and what it prints.
 //!
-//!     lesson05 dns [NAME...] [--server ADDR] [--type A|AAAA] [--id N]
+//! ```text
+//! lesson05 dns [NAME...] [--server ADDR] [--type A|AAAA] [--id N]
+//! ```
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
