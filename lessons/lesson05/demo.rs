@@ -331,9 +331,10 @@ fn connect(say: &mut Vec<String>) -> Step {
         String::from_utf8_lossy(&buffer[..n])
     ));
     match client.recv(&mut buffer) {
-        Err(e) if is_timeout(&e) => say.push(
-            "client's next recv: nothing within 0.5 s; the kernel dropped the stranger's datagram".into(),
-        ),
+        Err(e) if is_timeout(&e) => {
+            say.push("client's next recv: nothing within 0.5 s:".into());
+            say.push("  the kernel dropped the stranger's datagram".into());
+        }
         Ok(n) => return Err(format!("the client got {n} more bytes")),
         Err(e) => return Err(format!("recv: {e}")),
     }
@@ -366,9 +367,10 @@ fn refused(say: &mut Vec<String>) -> Step {
         "unconnected socket: send_to \"Michael\" to {nobody}: Ok"
     ));
     match unconnected.recv_from(&mut buffer) {
-        Err(e) if is_timeout(&e) => say.push(
-            "its recv_from: nothing within 0.5 s; the same ICMP error was not passed on".into(),
-        ),
+        Err(e) if is_timeout(&e) => {
+            say.push("its recv_from: nothing within 0.5 s:".into());
+            say.push("  the same ICMP error was not passed on".into());
+        }
         Err(e) => say.push(format!("its recv_from: Err({:?}): {e}", e.kind())),
         Ok((n, _)) => return Err(format!("got {n} bytes from nobody")),
     }
