@@ -82,8 +82,14 @@ fn converse(log: &Log, server: SocketAddr) -> Result<(), String> {
     send("Michael")?;
     receive(": one recv_from, one whole datagram")?;
     client.say("two names back to back:");
-    send("Tracy")?;
-    send("Sarah")?;
+    // Both lines first, then both datagrams: once the first is sent, the
+    // server may print before the client could say it sent the second.
+    for name in ["Tracy", "Sarah"] {
+        client.say(format_args!("-> {name:?} to {server}"));
+    }
+    for name in ["Tracy", "Sarah"] {
+        socket.send_to(name.as_bytes(), server).map_err(failed)?;
+    }
     // Wait for the server's last line, so that the two sides' lines
     // come out in the same order on every run.
     if !log.wait_for("-> \"Hello, Sarah!\"", WAIT) {
