@@ -78,6 +78,10 @@ fn the_capture_holds_the_conversation() {
     assert_eq!(segments[0].0, syn, "the first segment is a bare SYN");
     assert_eq!(segments[1].0, syn | ack, "then SYN-ACK");
     assert_eq!(segments[2].0, ack, "then ACK");
-    assert!(segments.iter().any(|(f, data)| *f == psh | ack && *data == b"Welcome!"));
+    assert!(
+        segments
+            .iter()
+            .any(|(f, data)| *f == psh | ack && *data == b"Welcome!")
+    );
     assert_eq!(segments.iter().filter(|(f, _)| f & fin != 0).count(), 2);
 }

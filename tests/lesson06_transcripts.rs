@@ -3,6 +3,7 @@
 //! print the same bytes, so nothing needs filtering. The book shows
 //! these same files.
 
+use rstest::rstest;
 use testkit::terminal::{self, transcript, transcript_settings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lesson06");
@@ -17,6 +18,18 @@ fn snapshot(name: &str, args: &[&str]) {
 #[test]
 fn conversation() {
     snapshot("lesson06_conversation", &[]);
+}
+
+#[rstest]
+#[case::handshake("lesson06_demo_handshake", "handshake")]
+#[case::data("lesson06_demo_data", "data")]
+#[case::close("lesson06_demo_close", "close")]
+#[case::abort("lesson06_demo_abort", "abort")]
+#[case::refused("lesson06_demo_refused", "refused")]
+#[case::loss("lesson06_demo_loss", "loss")]
+#[case::zero_window("lesson06_demo_zero_window", "zero-window")]
+fn demo(#[case] name: &str, #[case] scenario: &str) {
+    snapshot(name, &["demo", scenario]);
 }
 
 /// Two runs print the very same bytes.

@@ -41,7 +41,7 @@
 use smoltcp::wire::{IpAddress, Ipv4Packet, TcpPacket};
 
 use super::link::Frame;
-use super::trace::escape;
+use super::trace::{escape, options};
 
 const ETHERNET: usize = 14;
 
@@ -164,10 +164,13 @@ pub fn annotate(frame: &Frame) -> Vec<String> {
     );
     d.field(t + 18, 2, "Urgent Pointer", format!("{}", word(t + 18)));
     if data_at > t + 20 {
-        d.field(t + 20, data_at - t - 20, "Options", String::new());
+        let options = options(&b[t + 20..data_at]);
+        d.field(t + 20, data_at - t - 20, "Options", options);
     }
     let payload = &b[data_at..];
-    d.heading("data", payload.len());
+    if !payload.is_empty() {
+        d.heading("data", payload.len());
+    }
     for (k, chunk) in payload.chunks(8).enumerate() {
         let at = data_at + 8 * k;
         d.field(at, chunk.len(), "", format!("\"{}\"", escape(chunk, 8)));

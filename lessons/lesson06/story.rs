@@ -72,7 +72,8 @@ impl Story {
     /// A line of commentary, between the frames.
     pub fn say(&mut self, what: impl AsRef<str>) {
         self.catch_up();
-        self.lines.push(format!("  -- {}", what.as_ref()));
+        let millis = self.sim.now.total_millis();
+        self.lines.push(format!("    {millis:>6} ms  -- {}", what.as_ref()));
     }
 
     /// Runs the stack until `done`, then prints the frames it sent.

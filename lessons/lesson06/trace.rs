@@ -198,7 +198,7 @@ fn relative(number: u32, isn: Option<u32>) -> u32 {
 }
 
 /// The TCP options, briefly: `mss 1460,wscale 0,sackOK`.
-fn options(mut bytes: &[u8]) -> String {
+pub fn options(mut bytes: &[u8]) -> String {
     let mut shown = Vec::new();
     while !bytes.is_empty() {
         let Ok((rest, option)) = TcpOption::parse(bytes) else {
