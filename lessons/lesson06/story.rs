@@ -73,7 +73,8 @@ impl Story {
     pub fn say(&mut self, what: impl AsRef<str>) {
         self.catch_up();
         let millis = self.sim.now.total_millis();
-        self.lines.push(format!("    {millis:>6} ms  -- {}", what.as_ref()));
+        self.lines
+            .push(format!("    {millis:>6} ms  -- {}", what.as_ref()));
     }
 
     /// Runs the stack until `done`, then prints the frames it sent.

@@ -5,3 +5,4 @@ pub mod lesson01;
 pub mod lesson02;
 pub mod lesson03;
 pub mod lesson04;
+pub mod lesson06;
