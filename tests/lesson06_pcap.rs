@@ -85,3 +85,19 @@ fn the_capture_holds_the_conversation() {
     );
     assert_eq!(segments.iter().filter(|(f, _)| f & fin != 0).count(), 2);
 }
+
+/// A capture that cannot be written: one line on stderr, status 1.
+#[test]
+fn an_unwritable_capture_is_one_clear_line() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("no such folder").join("x.pcap");
+    let output = Command::new(BIN)
+        .arg("--pcap")
+        .arg(&file)
+        .output()
+        .expect("lesson06 runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+}
