@@ -73,20 +73,17 @@ pub fn predict_segments(
     mss: usize,
     window: usize,
 ) -> Vec<(u32, usize)> {
-    let mut segments = Vec::new();
+    let total = len.min(window);
     if mss == 0 {
-        return segments;
+        return Vec::new(); // and `step_by(0)` would panic
     }
-    let mut left = len.min(window);
-    let mut seq = next;
-    // Each round sends at least one byte: at most `left` rounds.
-    while left > 0 {
-        let size = left.min(mss);
-        segments.push((seq, size));
-        seq = seq.wrapping_add(size as u32);
-        left -= size;
-    }
-    segments
+    (0..total)
+        .step_by(mss)
+        .map(|offset| {
+            let size = mss.min(total - offset);
+            (next.wrapping_add(offset as u32), size)
+        })
+        .collect()
 }
 // ANCHOR_END: predict_segments
 
@@ -124,27 +121,20 @@ pub fn reassemble(isn: u32, segments: &[(u32, &[u8])]) -> (Vec<u8>, u32) {
     let mut waiting: Vec<(u32, &[u8])> = Vec::new();
     for &segment in segments {
         waiting.push(segment);
-        // Deliver whatever fits now. Each pass that delivers removes a
-        // segment, so there are at most `waiting.len()` passes.
-        let mut progress = true;
-        while progress {
-            progress = false;
-            let mut i = 0;
-            while i < waiting.len() {
-                let (seq, data) = waiting[i];
-                let next = first.wrapping_add(stream.len() as u32);
+        // Deliver, in arrival order, every segment that starts at or
+        // before the next byte we expect. Each round removes one.
+        loop {
+            let next = first.wrapping_add(stream.len() as u32);
+            let fits = waiting.iter().position(|&(seq, _)| {
                 let ahead = seq.wrapping_sub(next);
-                if ahead != 0 && ahead < 1 << 31 {
-                    i += 1; // after a gap: keep it for later
-                    continue;
-                }
-                // It starts at or before `next`: skip what we have.
-                let have = next.wrapping_sub(seq) as usize;
-                if have < data.len() {
-                    stream.extend_from_slice(&data[have..]);
-                    progress = true;
-                }
-                waiting.remove(i);
+                ahead == 0 || ahead >= 1 << 31
+            });
+            let Some(i) = fits else { break };
+            let (seq, data) = waiting.remove(i);
+            // Skip the bytes we have already (all of them, maybe).
+            let have = next.wrapping_sub(seq) as usize;
+            if let Some(new) = data.get(have..) {
+                stream.extend_from_slice(new);
             }
         }
     }
