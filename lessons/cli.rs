@@ -200,6 +200,32 @@ impl Args {
     }
 }
 
+/// Reads what follows a command such as `demo` or `pitfall`: nothing (to
+/// list the choices) or one name that `find` knows. `command` and `what`
+/// name them in the messages: `no scenario "x" (demo alone lists them)`.
+pub fn one_choice<T>(
+    args: &mut Args,
+    command: &str,
+    what: &str,
+    find: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, String> {
+    let name = match args.next_arg()? {
+        None => return Ok(None),
+        Some(Arg::Word(name)) => name,
+        Some(other) => return Err(other.unexpected()),
+    };
+    let Some(choice) = find(&name) else {
+        return Err(format!(
+            "no {what} {} ({command} alone lists them)",
+            quote(&name)
+        ));
+    };
+    if args.next_arg()?.is_some() {
+        return Err(format!("{command} takes one {what} at a time"));
+    }
+    Ok(Some(choice))
+}
+
 /// Reads a port: 0 to 65535, decimal digits only. 0 asks the operating
 /// system for any free port (for a server; a client cannot connect to it).
 pub fn port(option: &str, text: &str) -> Result<u16, String> {

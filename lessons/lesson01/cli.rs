@@ -3,7 +3,7 @@
 //! [`crate::cli`].
 
 use super::pitfalls::{self, Pitfall};
-use crate::cli::{Arg, Args, Program, quote};
+use crate::cli::{Arg, Args, Program, one_choice};
 
 pub const PROGRAM: Program = Program {
     name: "lesson01",
@@ -48,21 +48,8 @@ pub fn parse(args: &mut Args) -> Result<Command, String> {
 }
 
 fn parse_pitfall(args: &mut Args) -> Result<Command, String> {
-    let name = match args.next_arg()? {
-        None => return Ok(Command::Pitfall(None)),
-        Some(Arg::Word(name)) => name,
-        Some(other) => return Err(other.unexpected()),
-    };
-    let Some(pitfall) = pitfalls::find(&name) else {
-        return Err(format!(
-            "no pitfall {} (pitfall alone lists them)",
-            quote(&name)
-        ));
-    };
-    if args.next_arg()?.is_some() {
-        return Err("pitfall takes one name at a time".into());
-    }
-    Ok(Command::Pitfall(Some(pitfall)))
+    let pitfall = one_choice(args, "pitfall", "pitfall", pitfalls::find)?;
+    Ok(Command::Pitfall(pitfall))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::client::DEFAULT_NAMES;
 use super::pitfalls::{self, Pitfall};
 use super::server::{BACKLOG, DEFAULT_PORT, IDLE_TIMEOUT, Threads};
-use crate::cli::{Arg, Args, Program, number, port, quote, seconds};
+use crate::cli::{Arg, Args, Program, number, one_choice, port, seconds};
 
 pub const PROGRAM: Program = Program {
     name: "lesson03",
@@ -185,21 +185,8 @@ fn parse_burst(args: &mut Args) -> Result<Command, String> {
 }
 
 fn parse_pitfall(args: &mut Args) -> Result<Command, String> {
-    let name = match args.next_arg()? {
-        None => return Ok(Command::Pitfall(None)),
-        Some(Arg::Word(name)) => name,
-        Some(other) => return Err(other.unexpected()),
-    };
-    let Some(pitfall) = pitfalls::find(&name) else {
-        return Err(format!(
-            "no pitfall {} (pitfall alone lists them)",
-            quote(&name)
-        ));
-    };
-    if args.next_arg()?.is_some() {
-        return Err("pitfall takes one name at a time".into());
-    }
-    Ok(Command::Pitfall(Some(pitfall)))
+    let pitfall = one_choice(args, "pitfall", "pitfall", pitfalls::find)?;
+    Ok(Command::Pitfall(pitfall))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::client::{DEFAULT_NAMES, check_name};
 use super::demo::{self, Scenario};
 use super::pitfalls::{self, Pitfall};
-use crate::cli::{Arg, Args, Program, port, quote, seconds};
+use crate::cli::{Arg, Args, Program, one_choice, port, seconds};
 
 /// The port the tutorial's server listens on.
 pub const DEFAULT_PORT: u16 = 9999;
@@ -117,41 +117,13 @@ fn parse_client(args: &mut Args) -> Result<Command, String> {
 }
 
 fn parse_demo(args: &mut Args) -> Result<Command, String> {
-    let name = match args.next_arg()? {
-        None => return Ok(Command::Demo { scenario: None }),
-        Some(Arg::Word(name)) => name,
-        Some(other) => return Err(other.unexpected()),
-    };
-    let Some(scenario) = demo::find(&name) else {
-        return Err(format!(
-            "no scenario {} (demo alone lists them)",
-            quote(&name)
-        ));
-    };
-    if args.next_arg()?.is_some() {
-        return Err("demo takes one scenario at a time".into());
-    }
-    Ok(Command::Demo {
-        scenario: Some(scenario),
-    })
+    let scenario = one_choice(args, "demo", "scenario", demo::find)?;
+    Ok(Command::Demo { scenario })
 }
 
 fn parse_pitfall(args: &mut Args) -> Result<Command, String> {
-    let name = match args.next_arg()? {
-        None => return Ok(Command::Pitfall(None)),
-        Some(Arg::Word(name)) => name,
-        Some(other) => return Err(other.unexpected()),
-    };
-    let Some(pitfall) = pitfalls::find(&name) else {
-        return Err(format!(
-            "no pitfall {} (pitfall alone lists them)",
-            quote(&name)
-        ));
-    };
-    if args.next_arg()?.is_some() {
-        return Err("pitfall takes one name at a time".into());
-    }
-    Ok(Command::Pitfall(Some(pitfall)))
+    let pitfall = one_choice(args, "pitfall", "pitfall", pitfalls::find)?;
+    Ok(Command::Pitfall(pitfall))
 }
 
 #[cfg(test)]

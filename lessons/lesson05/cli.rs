@@ -5,7 +5,7 @@ use super::client::DEFAULT_NAMES;
 use super::demo::{self, Scenario};
 use super::dns_cli::{self, DnsCommand};
 use super::ping::{self, Options};
-use crate::cli::{Arg, Args, Program, number, port, quote};
+use crate::cli::{Arg, Args, Program, number, one_choice, port, quote};
 
 /// The port the server listens on, and the client sends to.
 pub const DEFAULT_PORT: u16 = 9999;
@@ -159,23 +159,8 @@ fn parse_ping(args: &mut Args) -> Result<Command, String> {
 }
 
 fn parse_demo(args: &mut Args) -> Result<Command, String> {
-    let name = match args.next_arg()? {
-        None => return Ok(Command::Demo { scenario: None }),
-        Some(Arg::Word(name)) => name,
-        Some(other) => return Err(other.unexpected()),
-    };
-    let Some(scenario) = demo::find(&name) else {
-        return Err(format!(
-            "no scenario {} (demo alone lists them)",
-            quote(&name)
-        ));
-    };
-    if args.next_arg()?.is_some() {
-        return Err("demo takes one scenario at a time".into());
-    }
-    Ok(Command::Demo {
-        scenario: Some(scenario),
-    })
+    let scenario = one_choice(args, "demo", "scenario", demo::find)?;
+    Ok(Command::Demo { scenario })
 }
 
 #[cfg(test)]
