@@ -7,6 +7,7 @@
 //!
 //! Every socket has a timeout or a bounded wait: a pitfall never hangs.
 
+use crate::menu::{self, Entry};
 use std::io::{self, ErrorKind};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -22,27 +23,8 @@ const WAIT: Duration = Duration::from_secs(2);
 /// A step that went as the pitfall says, or did not (and why).
 type Step<T = ()> = Result<T, String>;
 
-pub struct Pitfall {
-    pub number: usize,
-    pub name: &'static str,
-    pub summary: &'static str,
-    play: fn() -> Step,
-}
-
-/// Pitfalls are told apart by their number (`play` is a function).
-impl PartialEq for Pitfall {
-    fn eq(&self, other: &Pitfall) -> bool {
-        self.number == other.number
-    }
-}
-
-impl Eq for Pitfall {}
-
-impl std::fmt::Debug for Pitfall {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pitfall {} ({})", self.number, self.name)
-    }
-}
+/// One entry of the menu: `play` acts it out.
+pub type Pitfall = Entry<fn() -> Step>;
 
 pub const PITFALLS: [Pitfall; 2] = [
     Pitfall {
@@ -61,23 +43,15 @@ pub const PITFALLS: [Pitfall; 2] = [
 
 /// The pitfall a command-line argument names, by name or number.
 pub fn find(arg: &str) -> Option<&'static Pitfall> {
-    PITFALLS
-        .iter()
-        .find(|p| p.name == arg || p.number.to_string() == arg)
+    menu::find(&PITFALLS, arg)
 }
 
 /// The list `lesson01 pitfall` prints.
 pub fn listing() -> String {
-    let mut text = String::from(
-        "Pitfalls (run one with: cargo run --bin lesson01 -- pitfall NAME):\n",
-    );
-    for p in &PITFALLS {
-        text.push_str(&format!(
-            "  {} {:<16} {}\n",
-            p.number, p.name, p.summary
-        ));
-    }
-    text
+    menu::listing(
+        &PITFALLS,
+        "Pitfalls (run one with: cargo run --bin lesson01 -- pitfall NAME):",
+    )
 }
 
 /// Acts out one pitfall. `false` if it did not go as described.

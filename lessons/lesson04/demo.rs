@@ -8,6 +8,7 @@
 //! closes before closing), and where it cannot, it waits for the server's
 //! log line before going on. A real client does not wait like that.
 
+use crate::menu::{self, Entry};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{self, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -30,28 +31,8 @@ pub(super) const WAIT: Duration = Duration::from_secs(5);
 /// A step that either went as the scenario says, or did not (and why).
 pub(super) type Step<T = ()> = Result<T, String>;
 
-pub struct Scenario {
-    pub number: usize,
-    pub name: &'static str,
-    pub summary: &'static str,
-    play: fn(&Log) -> Step,
-}
-
-/// Scenarios are told apart by their number (`play` is a function, and
-/// functions are not compared).
-impl PartialEq for Scenario {
-    fn eq(&self, other: &Scenario) -> bool {
-        self.number == other.number
-    }
-}
-
-impl Eq for Scenario {}
-
-impl std::fmt::Debug for Scenario {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Scenario {} ({})", self.number, self.name)
-    }
-}
+/// One entry of the menu: `play` acts it out.
+pub type Scenario = Entry<fn(&Log) -> Step>;
 
 pub const SCENARIOS: [Scenario; 7] = [
     Scenario {
@@ -100,23 +81,15 @@ pub const SCENARIOS: [Scenario; 7] = [
 
 /// The scenario a command-line argument names, by name or number.
 pub fn find(arg: &str) -> Option<&'static Scenario> {
-    SCENARIOS
-        .iter()
-        .find(|s| s.name == arg || s.number.to_string() == arg)
+    menu::find(&SCENARIOS, arg)
 }
 
 /// The list `lesson04 demo` prints.
 pub fn listing() -> String {
-    let mut text = String::from(
-        "Scenarios (run one with: cargo run --bin lesson04 -- demo NAME):\n",
-    );
-    for s in &SCENARIOS {
-        text.push_str(&format!(
-            "  {} {:<11} {}\n",
-            s.number, s.name, s.summary
-        ));
-    }
-    text
+    menu::listing(
+        &SCENARIOS,
+        "Scenarios (run one with: cargo run --bin lesson04 -- demo NAME):",
+    )
 }
 
 /// Plays one scenario, printing both sides. `false` if it went wrong.

@@ -1,6 +1,7 @@
 //! `lesson05 demo SCENARIO`: what UDP does differently from TCP, acted
 //! out on loopback in one process, each step printed.
 
+use crate::menu::{self, Entry};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
@@ -13,26 +14,8 @@ const WAIT: Duration = Duration::from_secs(5);
 /// A step that went as the scenario says, or did not (and why).
 type Step<T = ()> = Result<T, String>;
 
-pub struct Scenario {
-    pub number: usize,
-    pub name: &'static str,
-    pub summary: &'static str,
-    play: fn(&mut Vec<String>) -> Step,
-}
-
-impl PartialEq for Scenario {
-    fn eq(&self, other: &Scenario) -> bool {
-        self.number == other.number
-    }
-}
-
-impl Eq for Scenario {}
-
-impl std::fmt::Debug for Scenario {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Scenario {} ({})", self.number, self.name)
-    }
-}
+/// One entry of the menu: `play` acts it out.
+pub type Scenario = Entry<fn(&mut Vec<String>) -> Step>;
 
 pub const SCENARIOS: [Scenario; 5] = [
     Scenario {
@@ -69,23 +52,15 @@ pub const SCENARIOS: [Scenario; 5] = [
 
 /// The scenario a command-line argument names, by name or number.
 pub fn find(arg: &str) -> Option<&'static Scenario> {
-    SCENARIOS
-        .iter()
-        .find(|s| s.name == arg || s.number.to_string() == arg)
+    menu::find(&SCENARIOS, arg)
 }
 
 /// The list `lesson05 demo` prints.
 pub fn listing() -> String {
-    let mut text = String::from(
-        "Scenarios (run one with: cargo run --bin lesson05 -- demo NAME):\n",
-    );
-    for s in &SCENARIOS {
-        text.push_str(&format!(
-            "  {} {:<10} {}\n",
-            s.number, s.name, s.summary
-        ));
-    }
-    text
+    menu::listing(
+        &SCENARIOS,
+        "Scenarios (run one with: cargo run --bin lesson05 -- demo NAME):",
+    )
 }
 
 /// Plays one scenario, printing each step. `false` if it went wrong.
