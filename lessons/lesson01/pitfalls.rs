@@ -7,7 +7,6 @@
 //!
 //! Every socket has a timeout or a bounded wait: a pitfall never hangs.
 
-use crate::menu::{self, Entry};
 use std::io::{self, ErrorKind};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -15,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
+use crate::menu::{self, Entry};
 use crate::output::say;
 
 /// How long any step may wait before the pitfall gives up.

@@ -9,7 +9,6 @@
 //!
 //! Every socket has a timeout: a pitfall never hangs.
 
-use crate::menu::{self, Entry};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
@@ -17,6 +16,7 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
+use crate::menu::{self, Entry};
 use crate::output::say;
 
 /// How long any step may wait before the pitfall gives up.

@@ -8,7 +8,6 @@
 //! closes before closing), and where it cannot, it waits for the server's
 //! log line before going on. A real client does not wait like that.
 
-use crate::menu::{self, Entry};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{self, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -24,6 +23,7 @@ use super::log::Log;
 use super::server::{Config, Server, Summary};
 use super::shutdown::Shutdown;
 use super::tutorial::tutorial_loop;
+use crate::menu::{self, Entry};
 
 /// How long any step of a demo may wait before the demo gives up.
 pub(super) const WAIT: Duration = Duration::from_secs(5);

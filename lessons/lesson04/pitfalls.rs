@@ -12,7 +12,6 @@
 //! passes on the next piece, so that the output comes out in the same
 //! order on every run.
 
-use crate::menu::{self, Entry};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -22,6 +21,7 @@ use super::demo::{Client, RunningServer, Step, WAIT, wait_for};
 use super::log::Log;
 use super::server::Config;
 use super::tutorial::tutorial_loop;
+use crate::menu::{self, Entry};
 
 /// One entry of the menu: `play` acts it out.
 pub type Pitfall = Entry<fn(&Log) -> Step>;

@@ -1,12 +1,12 @@
 //! `lesson05 demo SCENARIO`: what UDP does differently from TCP, acted
 //! out on loopback in one process, each step printed.
 
-use crate::menu::{self, Entry};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::lesson04::ending::is_timeout;
+use crate::menu::{self, Entry};
 
 /// How long any step waits before the demo gives up.
 const WAIT: Duration = Duration::from_secs(5);
