@@ -11,5 +11,6 @@ pub mod lesson03;
 pub mod lesson04;
 pub mod lesson05;
 pub mod lesson06;
+pub mod lesson07;
 pub mod menu;
 pub mod output;
