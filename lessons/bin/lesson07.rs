@@ -18,7 +18,7 @@ use lessons::lesson04::client::run_client;
 use lessons::lesson04::log::Log;
 use lessons::lesson04::server::Config;
 use lessons::lesson07::cli::{Command, PROGRAM, parse};
-use lessons::lesson07::{Design, Server};
+use lessons::lesson07::{Design, Server, demo};
 use lessons::output::{Stdout, warn};
 
 fn main() -> ExitCode {
@@ -38,9 +38,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Demo { .. } => {
-            warn("error: the demo is not built yet");
-            ExitCode::FAILURE
+        Command::Demo { clients, silent } => {
+            if demo::run(clients, silent) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -64,22 +64,33 @@ fn start(contender: Contender) -> io::Result<Running> {
     };
     // The servers' own logs would be thousands of lines: kept, not shown.
     let log = Log::silent();
-    let (address, stop, run): (_, _, Box<dyn FnOnce() + Send>) =
-        match contender {
-            Contender::ThreadPerClient => {
-                let server =
-                    lesson04::server::Server::bind(address, config, log)?;
-                let stop = Stop::Knock(server.shutdown_handle());
-                let address = server.local_addr();
-                (address, stop, Box::new(move || drop(server.run())))
-            }
-            Contender::Lesson07(design) => {
-                let server = Server::bind(design, address, config, log)?;
-                let stop = server.stop_handle();
-                let address = server.local_addr();
-                (address, stop, Box::new(move || drop(server.run())))
-            }
-        };
+    let (address, stop, run): (_, _, Box<dyn FnOnce() + Send>) = match contender
+    {
+        Contender::ThreadPerClient => {
+            let server = lesson04::server::Server::bind(address, config, log)?;
+            let stop = Stop::Knock(server.shutdown_handle());
+            let address = server.local_addr();
+            (
+                address,
+                stop,
+                Box::new(move || {
+                    server.run();
+                }),
+            )
+        }
+        Contender::Lesson07(design) => {
+            let server = Server::bind(design, address, config, log)?;
+            let stop = server.stop_handle();
+            let address = server.local_addr();
+            (
+                address,
+                stop,
+                Box::new(move || {
+                    server.run();
+                }),
+            )
+        }
+    };
     let thread = thread::Builder::new()
         .name("demo-server".into())
         .spawn(run)?;
@@ -137,7 +148,10 @@ pub fn run(clients: usize, silent: usize) -> bool {
                 say(row(contender, talking, report));
             }
             Err(error) => {
-                say(format_args!("{}: cannot start: {error}", contender.label()));
+                say(format_args!(
+                    "{}: cannot start: {error}",
+                    contender.label()
+                ));
                 all_started = false;
             }
         }
@@ -152,7 +166,11 @@ pub fn run(clients: usize, silent: usize) -> bool {
 // ANCHOR_END: run
 
 /// One line of the table.
-fn row(contender: Contender, talking: usize, report: io::Result<Report>) -> String {
+fn row(
+    contender: Contender,
+    talking: usize,
+    report: io::Result<Report>,
+) -> String {
     let mut line = format!("{:<34}", contender.label());
     match report {
         Ok(report) => {

@@ -14,7 +14,9 @@
 //! the comparison; `cli` reads the command line.
 
 pub mod cli;
+pub mod demo;
 pub mod events;
+pub mod load;
 pub mod pool;
 pub mod stop;
 pub mod tasks;
