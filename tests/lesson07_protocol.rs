@@ -555,6 +555,31 @@ every_server! {
         assert_eq!(summary.accepted, 1, "{}", server.label);
     }
 
+    /// After its goodbye the server waits for the client's FIN for the
+    /// grace period (`Config::grace`), no longer: a client that never
+    /// closes its side cannot hold up the stop, however long the write
+    /// timeout is.
+    fn a_client_that_never_closes_waits_only_the_grace_period(kind) {
+        let config = Config {
+            grace: Duration::from_millis(200),
+            write_timeout: Duration::from_secs(3),
+            ..quick()
+        };
+        let server = kind.start_with("client never closes", config, 4, 8);
+        let mut client = server.welcomed();
+        client.send(b"exit\n");
+        client.expect_line("Goodbye!\n");
+        let started = Instant::now();
+        server.stop();
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_millis(1500),
+            "{}: run returned {took:?} after the stop request (grace 200 ms)",
+            server.label
+        );
+        drop(client);
+    }
+
     /// Once `run` has returned, the port is closed: a connect is refused.
     fn refused_after_shutdown(kind) {
         let server = kind.start("connect after shutdown");
