@@ -434,7 +434,7 @@ impl Connection {
         if self.flush().is_err() {
             return true;
         }
-        self.close_when_sent()
+        self.close_when_sent(config)
     }
     // ANCHOR_END: step
 
@@ -537,8 +537,9 @@ impl Connection {
     }
 
     /// Once the outbox is empty: our FIN (a graceful close), then read
-    /// until the client's FIN. Returns true when there is nothing left.
-    fn close_when_sent(&mut self) -> bool {
+    /// until the client's FIN, for the grace period at most. Returns true
+    /// when there is nothing left.
+    fn close_when_sent(&mut self, config: &Config) -> bool {
         match self.state {
             State::Talking => false,
             State::Finishing { .. } if !self.outbox.is_empty() => false,
@@ -549,6 +550,9 @@ impl Connection {
                 if self.stream().shutdown(net::Shutdown::Write).is_err() {
                     return true;
                 }
+                // The write timeout was for sending; from our FIN on,
+                // the client has the grace period, as in lesson04.
+                let by = by.min(Instant::now() + config.grace);
                 self.state = State::Draining { by };
                 self.drain()
             }
