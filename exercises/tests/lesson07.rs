@@ -1290,7 +1290,7 @@ fn ex7_6_wrong_answers() {
     let mut one_slow = vec![ms(1); 98];
     one_slow.extend([ms(900), ms(1000)]);
     expect_p99("[1ms; 98] + [900ms, 1000ms]", one_slow, Some(ms(900)));
-    // Every size from 1 to 1000: no rank off by one, no float rounding.
+    // Every size from 1 to 1000: no rank off by one.
     let call = "p99(&[1ms .. n ms], shuffled), for every n from 1 to 1000";
     let wrong = case("7.6", call).run(|| {
         (1..=1000u64).find_map(|n| {

@@ -313,8 +313,7 @@ pub fn p99(samples: &[Duration]) -> Option<Duration> {
     }
     let mut sorted = samples.to_vec();
     sorted.sort_unstable();
-    // Rank ⌈0.99 × n⌉, counted from 1, in whole numbers: no float
-    // rounding can move it.
+    // Rank ⌈0.99 × n⌉, counted from 1, in whole numbers.
     let rank = (sorted.len() * 99).div_ceil(100);
     Some(sorted[rank - 1])
 }
