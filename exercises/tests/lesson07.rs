@@ -1173,7 +1173,9 @@ impl Future for Restless {
             return Poll::Ready(n);
         }
         if self.by_value {
-            cx.waker().clone().wake();
+            // By value: the clone is the waker's `wake`, not `wake_by_ref`.
+            let waker = cx.waker().clone();
+            waker.wake();
         } else {
             cx.waker().wake_by_ref();
         }
