@@ -167,10 +167,9 @@ impl TimerWheel {
         // Time that goes back does not move the wheel back: what was
         // put behind it waits in the cursor's slot.
         let last = self.tick(now).max(self.cursor);
-        // One turn visits every slot; more would see them again.
-        let steps = (last - self.cursor).min(self.slots.len() as u64 - 1);
         let mut fired = Vec::new();
-        for tick in self.cursor..=self.cursor + steps {
+        // One turn visits every slot; more would see them again.
+        for tick in (self.cursor..=last).take(self.slots.len()) {
             let slot = self.slot(tick);
             // A later turn's deadline stays: checking the deadline
             // itself is what counts the turns.
