@@ -75,8 +75,12 @@ pub enum Framing {
 pub const BUSY: &str = "busy, try again later";
 
 /// At most this many connects in flight (started, first line not yet
-/// read). Starting 10,000 at once overflows the server's listen queue;
-/// the kernel then drops SYNs and the client retries one second later.
+/// read). Starting 10,000 at once overflows the server's listen queue:
+/// some handshakes are dropped and retried a second later, and some
+/// clients even end up connected on their side only, waiting for a
+/// welcome that never comes. Measured on Linux against lesson04 (listen
+/// backlog 1024): all 10,000 at once, 1,154 never welcomed in 90 s;
+/// 4,096 at once, all served in 4.8 s; 16 to 1,024, all in about 2 s.
 pub const MAX_CONNECTING: usize = 256;
 
 /// A reply longer than this is a broken server, not a slow one.
