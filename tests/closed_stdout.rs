@@ -157,3 +157,14 @@ fn lesson04_server() {
 fn lesson04_demo() {
     ends_quietly(env!("CARGO_BIN_EXE_lesson04"), &["demo", "exit"], |_| {});
 }
+
+/// Each design of lesson07's server: its first line is `listening on`.
+#[test]
+fn lesson07_server() {
+    for design in ["pool", "events", "async"] {
+        let args = ["--design", design, "--port", "0"];
+        ends_quietly(env!("CARGO_BIN_EXE_lesson07"), &args, |line| {
+            visit(address_in(line))
+        });
+    }
+}

@@ -7,11 +7,12 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const BINS: [(&str, &str); 4] = [
+const BINS: [(&str, &str); 5] = [
     ("lesson01", env!("CARGO_BIN_EXE_lesson01")),
     ("lesson02", env!("CARGO_BIN_EXE_lesson02")),
     ("lesson03", env!("CARGO_BIN_EXE_lesson03")),
     ("lesson04", env!("CARGO_BIN_EXE_lesson04")),
+    ("lesson07", env!("CARGO_BIN_EXE_lesson07")),
 ];
 
 /// What one run printed, and how it ended.
@@ -103,6 +104,8 @@ fn an_unknown_option_is_a_mistake_everywhere() {
         ("lesson03", &["demo", "--bogus"]),
         ("lesson04", &["client", "--bogus"]),
         ("lesson04", &["demo", "--bogus"]),
+        ("lesson07", &["client", "--bogus"]),
+        ("lesson07", &["demo", "--bogus"]),
     ] {
         let bin = BINS.iter().find(|(n, _)| *n == name).expect("a lesson").1;
         let expected = mistake(name, "unknown option \"--bogus\"");
@@ -131,6 +134,8 @@ fn ports_are_read_alike() {
         ("lesson03", &["burst", "--port", "70000"]),
         ("lesson04", &["--port", "70000"]),
         ("lesson04", &["client", "--port=70000"]),
+        ("lesson07", &["--port", "70000"]),
+        ("lesson07", &["client", "--port=70000"]),
     ] {
         let bin = BINS.iter().find(|(n, _)| *n == name).expect("a lesson").1;
         assert_eq!(run(bin, args), mistake(name, bad), "{name} {args:?}");
@@ -146,6 +151,7 @@ fn seconds_are_read_alike() {
         ("lesson02", "--max-time", 86_400),
         ("lesson03", "--idle-timeout", 86_400),
         ("lesson04", "--idle-timeout", 86_400),
+        ("lesson07", "--idle-timeout", 86_400),
     ] {
         let bin = BINS.iter().find(|(n, _)| *n == name).expect("a lesson").1;
         for value in ["0", "1.5"] {

@@ -173,28 +173,16 @@ impl Server {
         id: u64,
         closing: &Arc<AtomicBool>,
     ) -> Option<JoinHandle<()>> {
-        let connection = Connection {
-            id,
-            stream,
-            config: Arc::clone(&self.config),
-            log: self.log.clone(),
-            closing: Arc::clone(closing),
-        };
+        let config = Arc::clone(&self.config);
+        let log = self.log.clone();
+        let closing = Arc::clone(closing);
         let open = OpenGuard::new(&self.open);
         self.log.say(format_args!("#{id} {peer} connected"));
         let spawned = thread::Builder::new()
             .name(format!("connection-{id}"))
             .spawn(move || {
                 let _open = open;
-                let log = connection.log.clone();
-                // A bug in one conversation must not end the others: a
-                // panic ends this thread only. Catch it to log it.
-                let served = panic::catch_unwind(AssertUnwindSafe(|| {
-                    connection.serve();
-                }));
-                if served.is_err() {
-                    log.say(format_args!("#{id} panicked; connection closed"));
-                }
+                converse_with(stream, id, config, log, closing);
             });
         match spawned {
             Ok(handle) => Some(handle),
@@ -213,6 +201,33 @@ impl Server {
 pub struct Summary {
     /// Connections accepted, the shutdown knock not counted.
     pub accepted: u64,
+}
+
+/// Has one whole conversation with a connected client on this thread:
+/// welcome, replies, and the ending. `closing` is set once the server
+/// stops accepting. A panic inside is caught and logged, so that a bug
+/// in one conversation ends that conversation only. (lesson07's thread
+/// pool runs this same function on its workers.)
+pub fn converse_with(
+    stream: TcpStream,
+    id: u64,
+    config: Arc<Config>,
+    log: Log,
+    closing: Arc<AtomicBool>,
+) {
+    let connection = Connection {
+        id,
+        stream,
+        config,
+        log: log.clone(),
+        closing,
+    };
+    let served = panic::catch_unwind(AssertUnwindSafe(|| {
+        connection.serve();
+    }));
+    if served.is_err() {
+        log.say(format_args!("#{id} panicked; connection closed"));
+    }
 }
 
 /// Counts a connection as open from creation until dropped, even if the

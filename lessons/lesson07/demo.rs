@@ -1,0 +1,190 @@
+//! `lesson07 demo`: the designs side by side, in one process.
+//!
+//! Each server in turn runs on a thread of this process, on 127.0.0.1
+//! with a port the OS picks. The load generator (`load`, one thread,
+//! mio) then plays the clients: first the silent ones, which connect
+//! and say nothing, then the talking ones, which each send a name, read
+//! the greeting and say `exit`. The table shows who was served.
+//!
+//! The silent clients are the point. A thread per client pays one
+//! thread for each, but serves everybody. A pool of N threads is held
+//! hostage by N silent clients. The event loop and the async server pay
+//! a few hundred bytes for each and go on.
+
+use std::fmt::Write as _;
+use std::io;
+use std::net::SocketAddr;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::load::{self, Plan, Report};
+use super::stop::Stop;
+use super::{Design, Server};
+use crate::lesson04;
+use crate::lesson04::log::Log;
+use crate::lesson04::server::Config;
+use crate::output::say;
+
+/// The whole demo gives up on one design after this.
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// The servers compared: lesson04's, then the three designs.
+#[derive(Debug, Clone, Copy)]
+enum Contender {
+    ThreadPerClient,
+    Lesson07(Design),
+}
+
+impl Contender {
+    fn label(self) -> String {
+        match self {
+            Contender::ThreadPerClient => "thread per client (lesson04)".into(),
+            Contender::Lesson07(Design::Pool { workers, queue }) => {
+                format!("pool ({workers} workers, queue {queue})")
+            }
+            Contender::Lesson07(Design::Events) => "events (one thread)".into(),
+            Contender::Lesson07(Design::Async) => "async (tokio)".into(),
+        }
+    }
+}
+
+/// A server running on a thread of this process.
+struct Running {
+    address: SocketAddr,
+    stop: Stop,
+    thread: thread::JoinHandle<()>,
+}
+
+fn start(contender: Contender) -> io::Result<Running> {
+    let address = SocketAddr::from(([127, 0, 0, 1], 0));
+    // Longer than the demo: a silent client stays connected throughout.
+    let config = Config {
+        idle_timeout: Duration::from_secs(60),
+        ..Config::default()
+    };
+    // The servers' own logs would be thousands of lines: kept, not shown.
+    let log = Log::silent();
+    let (address, stop, run): (_, _, Box<dyn FnOnce() + Send>) = match contender
+    {
+        Contender::ThreadPerClient => {
+            let server = lesson04::server::Server::bind(address, config, log)?;
+            let stop = Stop::Knock(server.shutdown_handle());
+            let address = server.local_addr();
+            (
+                address,
+                stop,
+                Box::new(move || {
+                    server.run();
+                }),
+            )
+        }
+        Contender::Lesson07(design) => {
+            let server = Server::bind(design, address, config, log)?;
+            let stop = server.stop_handle();
+            let address = server.local_addr();
+            (
+                address,
+                stop,
+                Box::new(move || {
+                    server.run();
+                }),
+            )
+        }
+    };
+    let thread = thread::Builder::new()
+        .name("demo-server".into())
+        .spawn(run)?;
+    Ok(Running {
+        address,
+        stop,
+        thread,
+    })
+}
+
+/// Stops a server and waits for it, for a bounded time.
+fn stop(running: Running) {
+    running.stop.request();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running.thread.is_finished() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    if running.thread.is_finished() {
+        let _ = running.thread.join();
+    }
+}
+
+// ANCHOR: run
+/// Runs the comparison; false if a server could not even start.
+pub fn run(clients: usize, silent: usize) -> bool {
+    let talking = clients - silent;
+    say(format_args!(
+        "{clients} clients on 127.0.0.1: {silent} connect and say nothing, \
+         then {talking} each send a name"
+    ));
+    say("");
+    say(format_args!(
+        "{:<34} {:>9} {:>6} {:>7} {:>9}",
+        "design", "served", "busy", "failed", "time"
+    ));
+    let contenders = [
+        Contender::ThreadPerClient,
+        Contender::Lesson07(Design::pool()),
+        Contender::Lesson07(Design::Events),
+        Contender::Lesson07(Design::Async),
+    ];
+    let plan = Plan {
+        clients: talking,
+        silent,
+        messages: 1,
+        hold: false,
+        limit: LIMIT,
+    };
+    let mut all_started = true;
+    for contender in contenders {
+        match start(contender) {
+            Ok(running) => {
+                let report = load::run(running.address, &plan);
+                stop(running);
+                say(row(contender, talking, report));
+            }
+            Err(error) => {
+                say(format_args!(
+                    "{}: cannot start: {error}",
+                    contender.label()
+                ));
+                all_started = false;
+            }
+        }
+    }
+    say("");
+    say(
+        "served: got the welcome, their greeting and Goodbye!; busy: told \
+         to try again later",
+    );
+    all_started
+}
+// ANCHOR_END: run
+
+/// One line of the table.
+fn row(
+    contender: Contender,
+    talking: usize,
+    report: io::Result<Report>,
+) -> String {
+    let mut line = format!("{:<34}", contender.label());
+    match report {
+        Ok(report) => {
+            let served = format!("{}/{talking}", report.served);
+            let seconds = report.elapsed.as_secs_f64();
+            let _ = write!(
+                line,
+                " {served:>9} {:>6} {:>7} {seconds:>7.2} s",
+                report.busy, report.failed
+            );
+        }
+        Err(error) => {
+            let _ = write!(line, " the load generator failed: {error}");
+        }
+    }
+    line
+}
