@@ -18,7 +18,7 @@ use super::plot;
 /// clients really hold their connection.
 const IDLE_TIMEOUT_S: &str = "600";
 /// No run lasts longer than this.
-const LIMIT: Duration = Duration::from_secs(60);
+const LIMIT: Duration = Duration::from_secs(30);
 /// How often a server's thread count is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(20);
 
