@@ -155,6 +155,41 @@ fn silent_clients_closed_by_an_idle_timeout_are_counted() {
 }
 
 #[test]
+fn silent_clients_kept_waiting_do_not_hold_up_the_talkers_for_ever() {
+    // Like a full pool: the first 2 connections are accepted but never
+    // welcomed; the others are served like lesson04 serves them.
+    static SEEN: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+    let addr = tiny_server(5, |stream| {
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut writer = stream;
+        if SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
+            let _ = reader.read_to_end(&mut Vec::new());
+            return Ok(());
+        }
+        writer.write_all(b"Welcome!\n")?;
+        while let Some(name) = line(&mut reader)? {
+            if name == "exit" {
+                writer.write_all(b"Goodbye!\n")?;
+                break;
+            }
+            writer.write_all(format!("Hello, {name}!\n").as_bytes())?;
+        }
+        Ok(())
+    });
+    let plan = Plan {
+        silent: 2,
+        ..plan(3, 1)
+    };
+    let started = Instant::now();
+    let report = load::run(addr, &plan).expect("the run");
+    assert_eq!(counts(&report), (3, 0, 0, 0));
+    let waited = started.elapsed();
+    assert!(waited >= load::SILENT_SETTLE, "{waited:?}");
+    assert!(waited < load::SILENT_SETTLE + Duration::from_secs(5));
+}
+
+#[test]
 fn a_wrong_reply_fails_the_client() {
     let addr = tiny_server(5, |stream| {
         let mut reader = BufReader::new(stream.try_clone()?);

@@ -18,7 +18,7 @@ use super::plot;
 /// clients really hold their connection.
 const IDLE_TIMEOUT_S: &str = "600";
 /// No run lasts longer than this.
-const LIMIT: Duration = Duration::from_secs(90);
+const LIMIT: Duration = Duration::from_secs(30);
 /// How often a server's thread count is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(20);
 
@@ -270,6 +270,9 @@ fn table(title: &str, designs: &[Design], plan: &Plan) {
             report.peak_open.to_string(),
         ]);
         rows.push(row);
+    }
+    if rows.is_empty() {
+        return;
     }
     let mut header = vec!["server", "served", "busy", "failed"];
     if plan.silent > 0 {
