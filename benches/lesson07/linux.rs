@@ -86,6 +86,28 @@ struct Server {
     _log: tempfile::NamedTempFile,
 }
 
+impl Server {
+    /// Kills the server and returns the CPU time its threads used in
+    /// all (user and system), as `wait4` reports it.
+    fn stop(mut self) -> Duration {
+        let _ = self.child.kill();
+        let pid = self.child.id() as libc::pid_t;
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value to be overwritten.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: pid is our child; status and usage are valid pointers.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped != pid {
+            return Duration::ZERO;
+        }
+        let time = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec as u64)
+                + Duration::from_micros(t.tv_usec as u64)
+        };
+        time(usage.ru_utime) + time(usage.ru_stime)
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -194,6 +216,35 @@ struct Measured {
     report: Report,
     peak_rss_kib: u64,
     peak_threads: u64,
+    /// CPU time the server's threads, and the load generator's thread,
+    /// spent during the run.
+    server_cpu: Duration,
+    clients_cpu: Duration,
+}
+
+/// CPU time of every thread of process `pid` so far, in nanoseconds
+/// (the first field of each thread's schedstat).
+fn cpu_of_process(pid: u32) -> Duration {
+    let mut total = 0;
+    if let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let path = task.path().join("schedstat");
+            total += schedstat_ns(&path);
+        }
+    }
+    Duration::from_nanos(total)
+}
+
+/// CPU time of the calling thread so far.
+fn cpu_of_this_thread() -> Duration {
+    Duration::from_nanos(schedstat_ns(Path::new("/proc/thread-self/schedstat")))
+}
+
+fn schedstat_ns(path: &Path) -> u64 {
+    fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// A fresh server of `design`, `plan` thrown at it, and its figures.
@@ -201,16 +252,24 @@ fn measure(design: &Design, plan: &Plan) -> Result<Measured, String> {
     let server = start(design)?;
     let pid = server.child.id();
     let sampler = ThreadSampler::start(pid);
+    let (server_before, clients_before) =
+        (cpu_of_process(pid), cpu_of_this_thread());
     let report = load::run_with(server.addr, plan, design.framing);
+    let clients_cpu = cpu_of_this_thread().saturating_sub(clients_before);
     let peak_threads = sampler.stop();
     // The server's own high-water mark, read while it still runs.
     let peak_rss_kib = status_field(pid, "VmHWM:").unwrap_or(0);
-    drop(server);
+    // Its CPU time, from the kernel's account once it has exited: that
+    // counts the threads that ended during the run too (a thread per
+    // client ends with its client, and /proc forgets it).
+    let server_cpu = server.stop().saturating_sub(server_before);
     let report = report.map_err(|e| format!("the load failed: {e}"))?;
     Ok(Measured {
         report,
         peak_rss_kib,
         peak_threads,
+        server_cpu,
+        clients_cpu,
     })
 }
 
@@ -223,6 +282,15 @@ fn ms(time: Duration) -> String {
         0..1000 => format!("{} µs", time.as_micros()),
         _ => format!("{:.1} ms", time.as_secs_f64() * 1000.0),
     }
+}
+
+/// CPU time over wall time, in cores: 100% is one core kept busy.
+fn busy_share(cpu: Duration, wall: Duration) -> String {
+    let wall = wall.as_secs_f64();
+    if wall <= 0.0 {
+        return "-".into();
+    }
+    format!("{:.0}%", 100.0 * cpu.as_secs_f64() / wall)
 }
 
 fn mib(kib: u64) -> String {
@@ -239,12 +307,30 @@ fn rate(report: &Report) -> f64 {
     }
 }
 
-/// Runs `plan` against each design and prints one table.
-fn table(title: &str, designs: &[Design], plan: &Plan) {
+/// `runs` fresh runs of `plan` against `design`; the one with the median
+/// time stands for all (one run of a tenth of a second is at the mercy of
+/// whatever else the machine does in that tenth).
+fn measure_median(
+    design: &Design,
+    plan: &Plan,
+    runs: usize,
+) -> Result<Measured, String> {
+    let mut all = Vec::new();
+    for _ in 0..runs.max(1) {
+        all.push(measure(design, plan)?);
+    }
+    all.sort_by_key(|m| m.report.elapsed);
+    let middle = all.len() / 2;
+    Ok(all.swap_remove(middle))
+}
+
+/// Runs `plan` against each design (`runs` times, the median kept) and
+/// prints one table.
+fn table(title: &str, designs: &[Design], plan: &Plan, runs: usize) {
     println!("\n## {title}\n");
     let mut rows = Vec::new();
     for design in designs {
-        let measured = match measure(design, plan) {
+        let measured = match measure_median(design, plan, runs) {
             Ok(measured) => measured,
             Err(why) => {
                 println!("note: {}: {why}; skipped", design.name);
@@ -268,6 +354,8 @@ fn table(title: &str, designs: &[Design], plan: &Plan) {
             mib(measured.peak_rss_kib),
             measured.peak_threads.to_string(),
             report.peak_open.to_string(),
+            busy_share(measured.server_cpu, report.elapsed),
+            busy_share(measured.clients_cpu, report.elapsed),
         ]);
         rows.push(row);
     }
@@ -285,6 +373,8 @@ fn table(title: &str, designs: &[Design], plan: &Plan) {
         "peak memory",
         "peak threads",
         "peak open (clients)",
+        "server CPU",
+        "clients CPU",
     ]);
     print_table(&header, &rows);
 }
@@ -315,7 +405,12 @@ fn sweep(designs: &[Design], counts: &[usize]) -> Vec<(Vec<f64>, Vec<f64>)> {
                     row.push(seconds(m.report.elapsed));
                     row.push(missed.to_string());
                     memory.push(m.peak_rss_kib as f64 / 1024.0);
-                    time.push(m.report.elapsed.as_secs_f64());
+                    // A time only means something if everyone was served.
+                    time.push(if missed == 0 {
+                        m.report.elapsed.as_secs_f64()
+                    } else {
+                        f64::NAN
+                    });
                 }
                 Err(why) => {
                     println!("note: {} at {clients}: {why}", design.name);
@@ -363,6 +458,9 @@ pub fn main() {
     );
     let designs = designs();
     let scale = if quick { 10 } else { 1 };
+    // Each row is the median of this many runs, each with a fresh server.
+    let runs = if quick { 1 } else { 5 };
+    println!("(each row: the run with the median time, of {runs})");
     let (held_clients, chatty, names, crowd) = if quick {
         (1_000, 100, 10, 200)
     } else {
@@ -375,6 +473,7 @@ pub fn main() {
         ),
         &designs,
         &held(held_clients),
+        runs,
     );
     let mut with_python = designs.clone();
     with_python.push(python());
@@ -389,6 +488,7 @@ pub fn main() {
             hold: false,
             limit: LIMIT,
         },
+        runs,
     );
     let silent = crowd / 10;
     table(
@@ -404,6 +504,7 @@ pub fn main() {
             hold: false,
             limit: LIMIT,
         },
+        runs,
     );
     if !bench::flag("--write-svg") {
         return;

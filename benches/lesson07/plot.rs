@@ -55,7 +55,7 @@ pub fn svg(
     panel(
         &mut s,
         LEFTS[1],
-        "Time until every client is served",
+        "Time until all are served (if all were)",
         "seconds",
         counts,
         &time,

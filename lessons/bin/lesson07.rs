@@ -1,7 +1,7 @@
 //! lesson07: many clients, few threads.
 //!
-//!     cargo run --bin lesson07                          # the server (async)
-//!     cargo run --bin lesson07 -- --design events       # ... or another design
+//!     cargo run --bin lesson07                          # the server (events)
+//!     cargo run --bin lesson07 -- --design async        # ... or another design
 //!     cargo run --bin lesson07 -- client                # its client
 //!     cargo run --bin lesson07 -- demo                  # the designs compared
 //!

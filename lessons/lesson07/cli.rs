@@ -23,8 +23,8 @@ usage: cargo run --bin lesson07 -- [--design pool|events|async] [--port N]
 
 With no command, lesson04's greeting server on 127.0.0.1:9999 (--port 0
 lets the OS choose), in one of three designs:
-  async    async/await on tokio, a task per client (the default)
-  events   one thread, an event loop on readiness (mio)
+  events   one thread, an event loop on readiness, mio (the default)
+  async    async/await on tokio, a task per client
   pool     a pool of --workers threads (16) and a queue of --queue (64);
            when the queue is full, a new client is told busy and closed
 It answers each line NAME with \"Hello, NAME!\", closes on \"exit\" and
@@ -33,9 +33,9 @@ after SECS seconds of silence (30), and stops gracefully on Ctrl+C.
 client: connects, sends each NAME (default: Michael Tracy Sarah), then
 exit; prints what the server answers.
 
-demo: N clients (1000), of which the first --silent (100) connect and
-say nothing, against each design in turn, on loopback: who was served,
-and how long it took.
+demo: --clients N (1000), of which the first --silent N (100) connect
+and say nothing, against lesson04's thread per client and each design in
+turn, on loopback: who was served, and how long it took.
 
   -h, --help   show this help";
 
@@ -165,7 +165,9 @@ fn parse_demo(args: &mut Args) -> Result<Command, String> {
                 clients = count(o, &args.value(o)?, 5_000)?;
             }
             Arg::Option(o) if o == "--silent" => {
-                silent = count(o, &args.value(o)?, 5_000)?;
+                // In range, so the cast keeps every bit.
+                let value = args.value(o)?;
+                silent = number(o, &value, 0..=4_999, "a number")? as usize;
             }
             _ => return Err(arg.unexpected()),
         }

@@ -25,8 +25,9 @@ use crate::lesson04::log::Log;
 use crate::lesson04::server::Config;
 use crate::output::say;
 
-/// The whole demo gives up on one design after this.
-const LIMIT: Duration = Duration::from_secs(20);
+/// Each design's run ends after this; a client not served by then
+/// counts as not served. (The others take well under a second.)
+const LIMIT: Duration = Duration::from_secs(6);
 
 /// The servers compared: lesson04's, then the three designs.
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +114,6 @@ fn stop(running: Running) {
     }
 }
 
-// ANCHOR: run
 /// Runs the comparison; false if a server could not even start.
 pub fn run(clients: usize, silent: usize) -> bool {
     let talking = clients - silent;
@@ -123,8 +123,8 @@ pub fn run(clients: usize, silent: usize) -> bool {
     ));
     say("");
     say(format_args!(
-        "{:<34} {:>9} {:>6} {:>7} {:>9}",
-        "design", "served", "busy", "failed", "time"
+        "{:<34} {:>9} {:>11} {:>9}",
+        "design", "served", "not served", "time"
     ));
     let contenders = [
         Contender::ThreadPerClient,
@@ -157,13 +157,10 @@ pub fn run(clients: usize, silent: usize) -> bool {
         }
     }
     say("");
-    say(
-        "served: got the welcome, their greeting and Goodbye!; busy: told \
-         to try again later",
-    );
+    say("served: got the welcome, their greeting and Goodbye!");
+    say("not served: told busy, or never welcomed");
     all_started
 }
-// ANCHOR_END: run
 
 /// One line of the table.
 fn row(
@@ -175,12 +172,12 @@ fn row(
     match report {
         Ok(report) => {
             let served = format!("{}/{talking}", report.served);
+            // Told busy, or left in the queue unseen: which of the two
+            // depends on how fast the workers took their first jobs.
+            let not_served = report.busy + report.failed;
             let seconds = report.elapsed.as_secs_f64();
-            let _ = write!(
-                line,
-                " {served:>9} {:>6} {:>7} {seconds:>7.2} s",
-                report.busy, report.failed
-            );
+            let _ =
+                write!(line, " {served:>9} {not_served:>11} {seconds:>7.2} s");
         }
         Err(error) => {
             let _ = write!(line, " the load generator failed: {error}");

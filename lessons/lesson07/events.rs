@@ -44,7 +44,7 @@ const WAKER: Token = Token(1);
 /// many reply bytes wait for it: its memory stays bounded.
 const OUTBOX_LIMIT: usize = 64 * 1024;
 /// Each connection's read buffer. Small: ten thousand of them add up.
-const READ_BUFFER: usize = 512;
+const READ_BUFFER: usize = 256;
 /// Connections accepted per turn of the loop, so that a burst of new
 /// clients does not keep the old ones waiting.
 const ACCEPTS_PER_TURN: usize = 256;

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{self, Runtime};
 use tokio::sync::watch;
@@ -29,7 +28,7 @@ use crate::lesson04::server::{BACKLOG, Config, Reply, Summary, reply_to};
 use super::stop::Stop;
 
 /// Each connection's read buffer. Small: ten thousand of them add up.
-const READ_BUFFER: usize = 512;
+const READ_BUFFER: usize = 256;
 
 /// A bound async server, ready to `run`.
 pub struct Server {
@@ -161,8 +160,8 @@ async fn stop_requested(stop: &mut watch::Receiver<bool>) {
 /// One client's side of things, owned by its task.
 struct Conversation {
     id: u64,
-    reader: BufReader<OwnedReadHalf>,
-    writer: OwnedWriteHalf,
+    /// The socket, behind a read buffer; writes go straight through.
+    stream: BufReader<TcpStream>,
     /// The bytes of the current line received so far.
     line: Vec<u8>,
     config: Arc<Config>,
@@ -178,11 +177,9 @@ async fn converse(
     log: Log,
     mut stop: watch::Receiver<bool>,
 ) {
-    let (reader, writer) = stream.into_split();
     let mut talk = Conversation {
         id,
-        reader: BufReader::with_capacity(READ_BUFFER, reader),
-        writer,
+        stream: BufReader::with_capacity(READ_BUFFER, stream),
         line: Vec::new(),
         config,
         log,
@@ -262,7 +259,7 @@ impl Conversation {
         let max = self.config.max_line;
         // Up to the limit, one byte for a `\r`, one for the `\n`.
         let room = (max + 2).saturating_sub(self.line.len()) as u64;
-        let mut limited = (&mut self.reader).take(room);
+        let mut limited = (&mut self.stream).take(room);
         let read = limited.read_until(b'\n', &mut self.line).await;
         match read {
             Err(error) => return Err(LineError::Io(error)),
@@ -291,7 +288,6 @@ impl Conversation {
     }
     // ANCHOR_END: read_line
 
-    // ANCHOR: owed
     /// The server is closing: answer every line already here, without
     /// waiting for more than a moment.
     async fn answer_what_is_owed(&mut self) -> Ending {
@@ -310,9 +306,7 @@ impl Conversation {
         }
         Ending::ServerShutdown
     }
-    // ANCHOR_END: owed
 
-    // ANCHOR: finish
     /// Sends the last line this ending calls for, then closes: our FIN,
     /// and what the client still sends read and dropped until its FIN
     /// (or the grace period ends).
@@ -323,20 +317,26 @@ impl Conversation {
         if !ending.closes_gracefully() {
             return;
         }
-        let _ = self.writer.shutdown().await;
-        let mut scratch = [0u8; 1024];
+        let _ = self.stream.shutdown().await;
+        // Read through the reader's own buffer: no scratch buffer in the
+        // future, which would make every task that much bigger.
         let drain = async {
-            while let Ok(1..) = self.reader.read(&mut scratch).await {}
+            while let Ok(bytes) = self.stream.fill_buf().await {
+                let read = bytes.len();
+                if read == 0 {
+                    break; // the client's FIN: both sides done
+                }
+                self.stream.consume(read);
+            }
         };
         let _ = time::timeout(self.config.grace, drain).await;
     }
-    // ANCHOR_END: finish
 
     /// Writes one line, `\n` included; a client that stops reading
     /// cannot hold us longer than the write timeout.
     async fn send(&mut self, text: &str) -> io::Result<()> {
         let bytes = format!("{text}\n");
-        let write = self.writer.write_all(bytes.as_bytes());
+        let write = self.stream.write_all(bytes.as_bytes());
         match time::timeout(self.config.write_timeout, write).await {
             Ok(written) => written,
             Err(_) => Err(io::ErrorKind::TimedOut.into()),
