@@ -48,7 +48,6 @@ fn main() -> ExitCode {
     }
 }
 
-// ANCHOR: serve
 fn serve(design: Design, port: u16, idle_timeout: Duration) -> ExitCode {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let config = Config {
@@ -64,6 +63,7 @@ fn serve(design: Design, port: u16, idle_timeout: Duration) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // ANCHOR: handler
     // Whatever the design, the handler only asks; the server stops itself.
     let stop = server.stop_handle();
     let handler = ctrlc::set_handler(move || {
@@ -76,6 +76,7 @@ fn serve(design: Design, port: u16, idle_timeout: Duration) -> ExitCode {
         warn(format_args!("error: cannot handle Ctrl+C: {error}"));
         return ExitCode::FAILURE;
     }
+    // ANCHOR_END: handler
     log.say(format_args!(
         "design: {}; press Ctrl+C to stop",
         design.name()
@@ -83,4 +84,3 @@ fn serve(design: Design, port: u16, idle_timeout: Duration) -> ExitCode {
     server.run();
     ExitCode::SUCCESS
 }
-// ANCHOR_END: serve

@@ -119,7 +119,7 @@ impl Server {
             timers: BinaryHeap::new(),
             next_token: 2,
             accepted: 0,
-            accept_again: false,
+            accept_at: None,
             stop_by: None,
         };
         event_loop
@@ -148,8 +148,9 @@ struct EventLoop {
     /// Tokens are never reused: a stale timer cannot hit a newcomer.
     next_token: usize,
     accepted: u64,
-    /// The last turn stopped accepting early: more may be waiting.
-    accept_again: bool,
+    /// When to accept again without waiting for an event: clients may
+    /// still be queued (a full turn's worth was taken, or accept failed).
+    accept_at: Option<Instant>,
     /// Set at shutdown: the loop ends by then, whatever is left.
     stop_by: Option<Instant>,
 }
@@ -169,12 +170,14 @@ impl EventLoop {
             }
             for event in events.iter() {
                 match event.token() {
-                    LISTENER => self.accept(),
+                    // New clients wait in the listen queue: take them
+                    // once the connections with events had their turn.
+                    LISTENER => self.accept_at = Some(Instant::now()),
                     WAKER => {} // only woke us: the flag is read below
                     token => self.step(token),
                 }
             }
-            if self.accept_again {
+            if self.accept_at.is_some_and(|at| at <= Instant::now()) {
                 self.accept();
             }
             self.fire_timers();
@@ -188,24 +191,22 @@ impl EventLoop {
     }
     // ANCHOR_END: loop
 
-    /// How long `poll` may sleep: until the next timer, not longer.
+    // ANCHOR: next_timeout
+    /// How long `poll` may sleep: until the earliest thing that is due
+    /// without an event (a timer, more accepting, the end of shutdown).
+    /// `None`: until an event comes, however long that takes.
     fn next_timeout(&self) -> Option<Duration> {
-        if self.accept_again {
-            return Some(Duration::ZERO);
-        }
-        let now = Instant::now();
         let next_timer = self.timers.peek().map(|Reverse((at, _))| *at);
-        let next = match (next_timer, self.stop_by) {
-            (Some(timer), Some(stop)) => Some(timer.min(stop)),
-            (timer, stop) => timer.or(stop),
-        };
-        next.map(|at| at.saturating_duration_since(now))
+        let due = [next_timer, self.accept_at, self.stop_by];
+        let earliest = due.into_iter().flatten().min()?;
+        Some(earliest.saturating_duration_since(Instant::now()))
     }
+    // ANCHOR_END: next_timeout
 
     // ANCHOR: accept
     /// Accepts the waiting connections (at most `ACCEPTS_PER_TURN`).
     fn accept(&mut self) {
-        self.accept_again = false;
+        self.accept_at = None;
         for _ in 0..ACCEPTS_PER_TURN {
             let Some(listener) = &self.listener else {
                 return; // shutting down
@@ -219,9 +220,12 @@ impl EventLoop {
                     continue;
                 }
                 Err(error) => {
-                    // E.g. out of file descriptors: say so, try again
-                    // next turn (the clients are still queued).
+                    // E.g. out of file descriptors. The clients are still
+                    // queued, and no new event will say so: try again in
+                    // 100 ms (perhaps a connection has closed by then).
                     self.log.say(format_args!("accept failed: {error}"));
+                    let later = Instant::now() + Duration::from_millis(100);
+                    self.accept_at = Some(later);
                     return;
                 }
             };
@@ -232,7 +236,7 @@ impl EventLoop {
         }
         // A full turn's worth: there may be more, and no new event will
         // say so (edge-triggered). Come back after the others had a turn.
-        self.accept_again = true;
+        self.accept_at = Some(Instant::now());
     }
 
     /// Registers a new connection, welcomes it, and starts its idle clock.
@@ -311,7 +315,7 @@ impl EventLoop {
         }
         // Dropping the listener closes it: a connect is refused now.
         self.listener = None;
-        self.accept_again = false;
+        self.accept_at = None;
         self.log
             .say("shutdown requested: no longer accepting connections");
         let grace = self.config.grace;
@@ -416,7 +420,8 @@ impl Connection {
     /// Does everything that can be done now without waiting. Returns
     /// true when the connection is finished and can be dropped.
     fn step(&mut self, config: &Config, log: &Log) -> bool {
-        // Bounded: each round either empties some of the outbox or stops.
+        // Bounded: each round reads until the outbox is full, then stops
+        // unless the kernel took some of it.
         for _ in 0..64 {
             if self.flush().is_err() {
                 return true; // the client is gone; nobody to tell
@@ -425,11 +430,23 @@ impl Connection {
                 break;
             }
             match self.read_lines(log) {
-                Reading::Drained => {}
-                Reading::OutboxFull => continue, // make room, read more
-                Reading::Ended(ending) => self.end(ending, config, log),
+                Reading::Drained => break,
+                Reading::Ended(ending) => {
+                    self.end(ending, config, log);
+                    break;
+                }
+                // The client sends faster than it reads. Make room and
+                // read on; if the kernel takes nothing now, wait for the
+                // writable event.
+                Reading::OutboxFull => {
+                    if self.flush().is_err() {
+                        return true;
+                    }
+                    if self.outbox.len() >= OUTBOX_LIMIT {
+                        break;
+                    }
+                }
             }
-            break;
         }
         if self.flush().is_err() {
             return true;
@@ -522,6 +539,7 @@ impl Connection {
         let by = Instant::now() + config.write_timeout + config.grace;
         self.state = State::Finishing { graceful, by };
     }
+    // ANCHOR_END: end
 
     /// The server is stopping: answer the lines already here, then the
     /// farewell. (An ending found while reading them comes first.)
@@ -536,6 +554,7 @@ impl Connection {
         self.end(ending, config, log);
     }
 
+    // ANCHOR: close
     /// Once the outbox is empty: our FIN (a graceful close), then read
     /// until the client's FIN, for the grace period at most. Returns true
     /// when there is nothing left.
@@ -559,6 +578,7 @@ impl Connection {
             State::Draining { .. } => self.drain(),
         }
     }
+    // ANCHOR_END: close
 
     /// Reads and drops what the client still sends. Closing with unread
     /// data would send RST, and could destroy our last line in flight.
@@ -578,5 +598,4 @@ impl Connection {
         }
         false
     }
-    // ANCHOR_END: end
 }

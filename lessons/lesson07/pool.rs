@@ -92,8 +92,6 @@ impl Server {
     /// every worker.
     pub fn run(self) -> Summary {
         let closing = Arc::new(AtomicBool::new(false));
-        // `sync_channel(n)` holds at most n jobs: `try_send` on a full
-        // one fails at once instead of waiting.
         let (queue, jobs) = mpsc::sync_channel::<Job>(self.queue);
         // One receiver, shared: a worker locks it only to take one job.
         let jobs = Arc::new(Mutex::new(jobs));
@@ -184,8 +182,10 @@ impl Server {
             .name(format!("worker-{number}"))
             .spawn(move || {
                 loop {
-                    // The lock is held only while taking a job, not while
-                    // serving it (the guard dies at the end of the line).
+                    // One idle worker at a time waits in `recv` holding
+                    // the lock; the others wait for the lock. The guard
+                    // dies at the end of this statement: no worker holds
+                    // the lock while it serves a client.
                     let job = match jobs.lock() {
                         Ok(receiver) => receiver.recv(),
                         Err(poisoned) => poisoned.into_inner().recv(),
@@ -218,7 +218,10 @@ impl Server {
 // ANCHOR: turn_away
 /// Tells a client we cannot take it now, and closes. The line is short
 /// and the socket's send buffer empty, so the write does not wait; the
-/// timeout is there in case it ever would.
+/// timeout is there in case it ever would. (A client that already sent
+/// something gets RST when we close with its bytes unread, which can
+/// overtake our line on a real network; on loopback the line came
+/// first in every try. The accept thread has no time to drain.)
 fn turn_away(stream: TcpStream) {
     let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
     let _ = (&stream).write_all(format!("{BUSY}\n").as_bytes());

@@ -137,6 +137,8 @@ async fn serve(
         }
     }
     drop(listener); // closed: from now on a connect is refused
+    // Forget the tasks that just finished: the count below is then the
+    // number of connections still open.
     while tasks.try_join_next().is_some() {}
     log.say("shutdown requested: no longer accepting connections");
     log.say(format_args!(
@@ -152,10 +154,16 @@ async fn serve(
 }
 // ANCHOR_END: serve
 
-/// Resolves once a stop is requested (or nobody is left to request one).
+// ANCHOR: stop_requested
+/// Finishes once a stop is requested (or nobody is left to request
+/// one). `wait_for` returns a borrow of the value that holds a read
+/// lock; kept in `select!` it would live across an `.await`, and a task
+/// holding a lock guard cannot move between threads (it is not `Send`).
+/// This function drops it at once.
 async fn stop_requested(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|&stop| stop).await;
 }
+// ANCHOR_END: stop_requested
 
 /// One client's side of things, owned by its task.
 struct Conversation {
@@ -201,9 +209,10 @@ impl Conversation {
         let idle = self.config.idle_timeout;
         let mut last_heard = Instant::now();
         loop {
-            // Three things may happen first; `select!` waits for all
-            // three and drops the two that lost. (A line half read is
-            // kept in `self.line`: reading resumes where it stopped.)
+            // Three things may happen first: `select!` polls all three
+            // futures, takes the first that finishes, and drops the
+            // other two. (A line half read is kept in `self.line`:
+            // reading resumes where it stopped.)
             let read = tokio::select! {
                 read = self.read_line() => read,
                 _ = time::sleep_until(last_heard + idle) => {
