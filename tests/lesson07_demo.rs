@@ -36,3 +36,50 @@ fn demo_options() {
         &[&["demo", "--clients", "10", "--silent", "10"]],
     );
 }
+
+/// Both ends of every connection live in the demo's process. With too
+/// low a limit on open files it raises its own (macOS starts at 256), and
+/// where the system forbids that, it says so in one line, status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn demo_and_the_limit_on_open_files() {
+    use std::os::unix::process::CommandExt;
+    use std::process::Command;
+
+    let run = |soft: u64, hard: u64, args: &[&str]| {
+        let mut command = Command::new(BIN);
+        command.args(args);
+        // SAFETY: only setrlimit, which is async-signal-safe, runs
+        // between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: soft,
+                    rlim_max: hard,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        command.output().expect("run lesson07 demo")
+    };
+    let raised =
+        run(256, 4096, &["demo", "--clients", "300", "--silent", "30"]);
+    let text = String::from_utf8_lossy(&raised.stdout);
+    assert!(raised.status.success(), "{text}");
+    assert!(
+        text.contains("events (one thread)                  270/270"),
+        "{text}"
+    );
+
+    let refused = run(256, 256, &["demo"]);
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{error}");
+    assert_eq!(error.lines().count(), 1, "{error}");
+    assert!(
+        error.starts_with("error: 1000 clients need about 2064 open files"),
+        "{error}"
+    );
+}

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use lessons::cli;
 use lessons::lesson03::server::listen_error;
-use lessons::lesson04::client::run_client;
+use lessons::lesson04::client::{ClientError, run_client};
 use lessons::lesson04::log::Log;
 use lessons::lesson04::server::Config;
 use lessons::lesson07::cli::{Command, PROGRAM, parse};
@@ -32,6 +32,14 @@ fn main() -> ExitCode {
             let address = SocketAddr::from(([127, 0, 0, 1], port));
             match run_client(address, &names, &mut Stdout) {
                 Ok(()) => ExitCode::SUCCESS,
+                // lesson04's client, so its hint names lesson04: ours.
+                Err(ClientError::Connect { address, error }) => {
+                    warn(format_args!(
+                        "error: cannot connect to {address}: {error} (is the \
+                         server running? cargo run --bin lesson07)"
+                    ));
+                    ExitCode::FAILURE
+                }
                 Err(error) => {
                     warn(format_args!("error: {error}"));
                     ExitCode::FAILURE

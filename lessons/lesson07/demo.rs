@@ -23,7 +23,7 @@ use super::{Design, Server};
 use crate::lesson04;
 use crate::lesson04::log::Log;
 use crate::lesson04::server::Config;
-use crate::output::say;
+use crate::output::{say, warn};
 
 /// Each design's run ends after this; a client not served by then
 /// counts as not served. (The others take well under a second.)
@@ -114,8 +114,12 @@ fn stop(running: Running) {
     }
 }
 
-/// Runs the comparison; false if a server could not even start.
+/// Runs the comparison; false if it could not run.
 pub fn run(clients: usize, silent: usize) -> bool {
+    if let Err(why) = make_room_for(clients) {
+        warn(format_args!("error: {why}"));
+        return false;
+    }
     let talking = clients - silent;
     say(format_args!(
         "{clients} clients on 127.0.0.1: {silent} connect and say nothing, \
@@ -184,4 +188,47 @@ fn row(
         }
     }
     line
+}
+
+/// Both ends of every connection live in this process: the clients' and
+/// the server's. That is two file descriptors per client, more than some
+/// systems allow a process by default (macOS: 256). Raises this
+/// process's own limit as far as needed, if the system lets it.
+#[cfg(unix)]
+fn make_room_for(clients: usize) -> Result<(), String> {
+    let needed = (2 * clients + 64) as libc::rlim_t;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only fills the struct we hand it.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Ok(()); // cannot tell: try anyway
+    }
+    if limit.rlim_cur >= needed {
+        return Ok(());
+    }
+    let raised = libc::rlimit {
+        rlim_cur: needed,
+        rlim_max: limit.rlim_max,
+    };
+    // SAFETY: setrlimit only reads the struct; it fails above the hard
+    // limit, which only an administrator can raise.
+    if limit.rlim_max >= needed
+        && unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "{clients} clients need about {needed} open files here (the \
+         clients' sockets and the servers'), but this system allows {}: \
+         try `demo --clients {}`",
+        limit.rlim_cur,
+        (limit.rlim_cur.saturating_sub(64) / 2).max(1)
+    ))
+}
+
+#[cfg(not(unix))]
+fn make_room_for(_clients: usize) -> Result<(), String> {
+    Ok(())
 }

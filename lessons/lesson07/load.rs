@@ -614,7 +614,7 @@ fn check_fd_limit(sockets: usize) -> io::Result<()> {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 fn open_file_limit() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -625,7 +625,7 @@ fn open_file_limit() -> Option<u64> {
     (rc == 0).then_some(limit.rlim_cur)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(unix))]
 fn open_file_limit() -> Option<u64> {
     None
 }
