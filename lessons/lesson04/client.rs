@@ -15,6 +15,9 @@ pub const DEFAULT_NAMES: [&str; 3] = ["Michael", "Tracy", "Sarah"];
 /// How long the client waits for the server to connect or to answer.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
+/// The server's first line, when it takes us.
+pub const WELCOME: &str = "Welcome!";
+
 /// Everything that can go wrong, each said in one line.
 #[derive(Debug)]
 pub enum ClientError {
@@ -25,6 +28,9 @@ pub enum ClientError {
     },
     /// The server closed the connection while we waited for `waiting`.
     ServerClosed { waiting: String },
+    /// The server's first line was not its welcome (a busy server says
+    /// so instead, and closes).
+    NotWelcomed { line: String },
     /// The server said it is shutting down instead of sending `waiting`.
     ServerShutdown { waiting: String },
     /// The server's RST arrived while we waited for `waiting`.
@@ -48,6 +54,10 @@ impl fmt::Display for ClientError {
             ClientError::ServerClosed { waiting } => write!(
                 f,
                 "the server closed the connection while we waited for {waiting}"
+            ),
+            ClientError::NotWelcomed { line } => write!(
+                f,
+                "the server answered {line:?} instead of welcoming us; stopping"
             ),
             ClientError::ServerShutdown { waiting } => {
                 write!(f, "the server shut down before sending {waiting}")
@@ -93,7 +103,11 @@ pub fn run_client(
     stream.set_write_timeout(Some(PATIENCE)).map_err(setup)?;
     let mut lines = LineReader::new(BufReader::new(&stream), MAX_LINE);
 
-    print_line(out, &expect_line(&mut lines, "the welcome")?)?;
+    let welcome = expect_line(&mut lines, "the welcome")?;
+    print_line(out, &welcome)?;
+    if welcome != WELCOME {
+        return Err(ClientError::NotWelcomed { line: welcome });
+    }
     for name in names {
         send_line(&stream, name)?;
         let waiting = format!("the reply to {name:?}");
