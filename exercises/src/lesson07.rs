@@ -53,7 +53,7 @@ pub enum ReadOutcome {
 /// with `budget` 100, `into` gets those 8 bytes and you return
 /// `Drained`; with `budget` 4, `into` gets `"Trac"` and you return
 /// `BudgetSpent`.
-#[allow(clippy::ptr_arg)] // the stub never grows `into`; yours will
+#[allow(clippy::ptr_arg)] // `into` is a Vec because your code grows it
 pub fn read_until_blocked<R: Read>(
     reader: &mut R,
     into: &mut Vec<u8>,
@@ -127,11 +127,15 @@ impl Admission {
 ///
 /// The chapter's event loop keeps deadlines in a `BinaryHeap`: each
 /// schedule costs log n, and a moved deadline leaves a stale entry
-/// behind. A timing wheel does both in constant time: a ring of `slots`
-/// slots, each `width` of time wide. A deadline `at` goes in slot
-/// `(at / width) % slots`; a deadline more than one turn away shares
-/// its slot with nearer ones, so its entry must know it is not yet its
-/// turn (keep a count of turns, or the deadline itself, and check it).
+/// behind. A timing wheel files each deadline straight into its place,
+/// without sorting: a ring of `slots` slots, each `width` of time wide.
+/// A deadline `at` goes in slot `(at / width) % slots`; one already
+/// behind the wheel (before the slot it stands on) goes in the slot it
+/// stands on, so the next `expire` finds it. A deadline more than one
+/// turn away shares its slot with nearer ones, and one in the same slot
+/// may be a little later than `now`: when `expire` visits a slot, it
+/// takes only the entries whose deadline is at or before `now` (compare
+/// the deadline itself), and leaves the others where they are.
 ///
 /// Time is a `Duration` since the server started (no `Instant`: tests
 /// choose the clock). Ids are connection numbers.
@@ -139,7 +143,8 @@ impl Admission {
 /// - `new(width, slots)`: an empty wheel (`width` > 0, `slots` > 0);
 /// - `schedule(id, at)`: `id` expires at `at`. If `id` was already
 ///   scheduled, this replaces its old deadline. A deadline already
-///   past expires on the next `expire`;
+///   past expires on the next `expire`. `at` may be as late as
+///   `Duration::MAX` (its slot number needs `u128` arithmetic);
 /// - `cancel(id)`: forget `id`; `true` if it was scheduled;
 /// - `expire(now)`: remove and return every id whose deadline is at or
 ///   before `now`: never one before its deadline, never one twice,
@@ -151,8 +156,9 @@ impl Admission {
 /// - `len()` / `is_empty()`: how many ids are scheduled.
 ///
 /// `expire` must look only at the slots from where the wheel stood to
-/// `now` (at most one turn), not at every timer: a test runs 200 000
-/// timers and expects that to take well under a second.
+/// `now` (at most one turn), not at every timer: a test schedules
+/// 200 000 timers and expires them in 4 100 steps, and fails if the
+/// whole test takes 3 seconds or more.
 ///
 /// Example, `width` 10 ms and 8 slots (one turn: 80 ms): 15 ms and
 /// 95 ms share slot 1; `expire(20 ms)` returns the first only, and
@@ -224,8 +230,9 @@ pub struct Retry {
 ///
 /// - if it is [`BUSY_LINE`], close the connection without sending
 ///   anything, call `sleep` with the wait, and connect again. The first
-///   wait is `first_wait`, each next one twice the last, never more than
-///   `max_wait`. Make at most `retry.tries` connections in all, and do
+///   wait is `first_wait`, each next one twice the last (doubling must
+///   not overflow: saturate), and none more than `max_wait`, the first
+///   one included. Make at most `retry.tries` connections in all, and do
 ///   not wait after the last: then return an error;
 /// - otherwise it is the welcome: send `name` and `\n`, read the next
 ///   line and return it (`"Hello, Tracy!"`).
@@ -247,7 +254,7 @@ pub fn greet_with_retry(
 // ANCHOR_END: greet_with_retry
 
 // ANCHOR: block_on
-/// Exercise 7.5 ★★★: Run a future to its end on this thread.
+/// Exercise 7.5 ★★: Run a future to its end on this thread.
 ///
 /// tokio's runtime polls futures; the chapter shows futures from the
 /// outside. Write the smallest runtime there is: `block_on(future)`
@@ -277,7 +284,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 /// Exercise 7.6 ★: The 99th percentile of response times.
 ///
 /// A benchmark of the three servers reports the time that 99 in 100
-/// requests beat: the 99th percentile ("p99"). Use the nearest-rank
+/// requests took at most: the 99th percentile ("p99"). Use the nearest-rank
 /// rule: sort the `n` samples from fastest to slowest; p99 is the one
 /// at rank ⌈0.99 × n⌉, counting from 1. Of 100 samples, the 99th
 /// fastest; of 101, the 100th; of 10, the slowest. The samples come in
