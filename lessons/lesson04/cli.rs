@@ -93,6 +93,14 @@ fn parse_serve(args: &mut Args) -> Result<Command, String> {
 }
 
 fn parse_client(args: &mut Args) -> Result<Command, String> {
+    let (port, names) = client_options(args)?;
+    Ok(Command::Client { port, names })
+}
+
+/// The client's options, `[--port N] [NAME...]`: the port, and the names
+/// to send (the tutorial's three if none). lesson07's client takes the
+/// same.
+pub fn client_options(args: &mut Args) -> Result<(u16, Vec<String>), String> {
     let mut port_number = DEFAULT_PORT;
     let mut names = Vec::new();
     while let Some(arg) = args.next_arg()? {
@@ -110,10 +118,7 @@ fn parse_client(args: &mut Args) -> Result<Command, String> {
     if names.is_empty() {
         names = DEFAULT_NAMES.map(String::from).to_vec();
     }
-    Ok(Command::Client {
-        port: port_number,
-        names,
-    })
+    Ok((port_number, names))
 }
 
 fn parse_demo(args: &mut Args) -> Result<Command, String> {

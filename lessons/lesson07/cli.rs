@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use super::{Design, RECOMMENDED, pool};
 use crate::cli::{Arg, Args, Program, number, port, seconds};
-use crate::lesson04::client::{DEFAULT_NAMES, check_name};
+use crate::lesson04::cli::client_options;
 
-/// The port the tutorial's server listens on.
-pub const DEFAULT_PORT: u16 = 9999;
+/// The port the tutorial's server listens on, as lesson04's.
+pub const DEFAULT_PORT: u16 = crate::lesson04::cli::DEFAULT_PORT;
 
 pub const PROGRAM: Program = Program {
     name: "lesson07",
@@ -134,27 +134,9 @@ fn count(option: &str, text: &str, max: u64) -> Result<usize, String> {
 }
 
 fn parse_client(args: &mut Args) -> Result<Command, String> {
-    let mut port_number = DEFAULT_PORT;
-    let mut names = Vec::new();
-    while let Some(arg) = args.next_arg()? {
-        match arg {
-            Arg::Option(o) if o == "--port" => {
-                port_number = port(&o, &args.value(&o)?)?;
-            }
-            Arg::Word(name) => {
-                check_name(&name)?;
-                names.push(name);
-            }
-            Arg::Option(_) => return Err(arg.unexpected()),
-        }
-    }
-    if names.is_empty() {
-        names = DEFAULT_NAMES.map(String::from).to_vec();
-    }
-    Ok(Command::Client {
-        port: port_number,
-        names,
-    })
+    // lesson04's client, with lesson04's options.
+    let (port, names) = client_options(args)?;
+    Ok(Command::Client { port, names })
 }
 
 fn parse_demo(args: &mut Args) -> Result<Command, String> {
