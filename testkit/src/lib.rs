@@ -14,6 +14,8 @@
 //!   script says.
 //! - [`battery`], [`server_faults`], [`client_faults`]: the fault
 //!   batteries (`cargo run --release --example robustness` prints them).
+//! - [`signals`] (Unix): a server binary stopped by real signals, the
+//!   scenario and the session transcript lesson04 and lesson07 share.
 //! - [`fuzz`]: the bounded fuzz runs over `tests/corpus/`.
 //! - [`lesson02`], [`lesson03`]: helpers for one lesson's tests.
 //! - [`bench`](mod@bench): what the benchmarks share (medians, tables, quick mode).
@@ -30,5 +32,7 @@ pub mod lesson03;
 pub mod process;
 pub mod scripted;
 pub mod server_faults;
+#[cfg(unix)]
+pub mod signals;
 pub mod stream;
 pub mod terminal;
