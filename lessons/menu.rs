@@ -39,6 +39,30 @@ pub fn find<P>(
         .find(|e| e.name == arg || e.number.to_string() == arg)
 }
 
+impl<P> Entry<P> {
+    /// Acts the entry out: says which it is (`kind` is `scenario` or
+    /// `pitfall`), then lets `act` call `play`. If it did not go as
+    /// described, says what happened instead. Returns whether it went well.
+    pub fn act_out(
+        &self,
+        kind: &str,
+        say: impl Fn(&str),
+        act: impl FnOnce(&P) -> Result<(), String>,
+    ) -> bool {
+        say(&format!(
+            "{kind} {} ({}): {}",
+            self.number, self.name, self.summary
+        ));
+        match act(&self.play) {
+            Ok(()) => true,
+            Err(problem) => {
+                say(&format!("unexpected: {problem}"));
+                false
+            }
+        }
+    }
+}
+
 /// The menu as printed when no entry is named: a heading, then one line
 /// per entry, the summaries lined up.
 pub fn listing<P>(entries: &[Entry<P>], heading: &str) -> String {

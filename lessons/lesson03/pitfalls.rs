@@ -58,17 +58,7 @@ pub fn listing() -> String {
 
 /// Acts out one pitfall. `false` if it did not go as described.
 pub fn run(pitfall: &Pitfall) -> bool {
-    say(format_args!(
-        "pitfall {} ({}): {}",
-        pitfall.number, pitfall.name, pitfall.summary
-    ));
-    match (pitfall.play)() {
-        Ok(()) => true,
-        Err(problem) => {
-            say(format_args!("unexpected: {problem}"));
-            false
-        }
-    }
+    pitfall.act_out("pitfall", |line| say(line), |play| play())
 }
 
 // ---------------------------------------------------------------------

@@ -96,17 +96,7 @@ pub fn listing() -> String {
 pub fn run(scenario: &Scenario) -> bool {
     let log = Log::recording();
     let demo = log.labelled("demo");
-    demo.say(format_args!(
-        "scenario {} ({}): {}",
-        scenario.number, scenario.name, scenario.summary
-    ));
-    match (scenario.play)(&log) {
-        Ok(()) => true,
-        Err(problem) => {
-            demo.say(format_args!("unexpected: {problem}"));
-            false
-        }
-    }
+    scenario.act_out("scenario", |line| demo.say(line), |play| play(&log))
 }
 
 // ---------------------------------------------------------------------

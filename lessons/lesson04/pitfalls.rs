@@ -58,17 +58,7 @@ pub fn listing() -> String {
 pub fn run(pitfall: &Pitfall) -> bool {
     let log = Log::recording();
     let demo = log.labelled("demo");
-    demo.say(format_args!(
-        "pitfall {} ({}): {}",
-        pitfall.number, pitfall.name, pitfall.summary
-    ));
-    match (pitfall.play)(&log) {
-        Ok(()) => true,
-        Err(problem) => {
-            demo.say(format_args!("unexpected: {problem}"));
-            false
-        }
-    }
+    pitfall.act_out("pitfall", |line| demo.say(line), |play| play(&log))
 }
 
 // ---------------------------------------------------------------------

@@ -71,8 +71,8 @@ pub enum Framing {
     Tutorial,
 }
 
-/// The line a busy server sends instead of its welcome.
-pub const BUSY: &str = "busy, try again later";
+/// The line a busy server sends instead of its welcome (the pool's).
+pub use super::pool::BUSY;
 
 /// At most this many connects in flight (started, first line not yet
 /// read). Starting 10,000 at once overflows the server's listen queue:
